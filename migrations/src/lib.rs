@@ -1,0 +1,15 @@
+//! The one schema of Touming. Every migration runs unchanged on SQLite and PostgreSQL;
+//! where the two differ (collation of the org path), the migration says so itself.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_identity;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_identity::Migration)]
+    }
+}

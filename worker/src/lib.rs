@@ -1,0 +1,15 @@
+//! Touming's background work and the persisted model it shares with the api.
+//!
+//! Jobs travel over a [`queue::JobQueue`]: Redis Streams with a consumer group in
+//! production, a tokio channel in the embedded default. A message is only a nudge;
+//! the database stays the truth, so a lost message delays work but loses nothing.
+
+pub mod entity;
+pub mod housekeeping;
+pub mod job;
+pub mod queue;
+pub mod runner;
+
+pub use job::Job;
+pub use queue::{InProcessQueue, JobQueue, QueueError, RedisQueue};
+pub use runner::Worker;

@@ -1,0 +1,11 @@
+//! The jobs a worker knows how to run. Handlers must be idempotent: delivery is
+//! at-least-once.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Delete sessions that ended (expired or revoked) more than a day ago.
+    PurgeSessions,
+}
