@@ -1,0 +1,17 @@
+//! The Touming server: GraphQL API, authentication, tenancy guard, and the `touming`
+//! command line. See ARCHITECTURE.md for the map.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod orgs;
+pub mod state;
+pub mod telemetry;
+pub mod tenancy;
+pub mod users;

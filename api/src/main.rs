@@ -1,1 +1,158 @@
-fn main() {}
+//! `touming`: the one binary. `serve`, `work`, `migrate`, `demo`, `schema`,
+//! `create-province`.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use tokio::sync::watch;
+use touming_api::audit::Actor;
+use touming_api::config::Config;
+use touming_api::{app, db, demo, graphql, orgs, telemetry, users};
+use touming_domain::{OrgKind, Role};
+
+#[derive(Parser)]
+#[command(name = "touming", version, about = "透明 Touming：卫生健康领域政务公开考核平台")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (with the worker in-process when no Redis URL is configured).
+    Serve,
+    /// Run the worker only (scoring, roll-up, reminders, housekeeping).
+    Work,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Start a demo: a fresh SQLite database with 辽宁省 and its demo accounts.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long, default_value = "./touming-data")]
+        data_dir: PathBuf,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Platform operator: create a province (a top-level tenant) and its first admin.
+    CreateProvince {
+        /// GB/T 2260 code ending in 0000, e.g. 350000.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_username: String,
+        /// Read from the environment so it stays out of shell history.
+        #[arg(long, env = "TOUMING_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Schema = cli.command {
+        print!("{}", graphql::sdl());
+        return Ok(());
+    }
+    let mut config = Config::load()?;
+    if let Command::Demo { listen, data_dir } = &cli.command {
+        config.listen = listen.clone();
+        config.database.url = demo_database(data_dir)?;
+        config.redis.url = String::new();
+    }
+    telemetry::init(&config);
+    match cli.command {
+        Command::Schema => unreachable!("handled above"),
+        Command::Migrate => {
+            let db = db::connect(&config.database).await?;
+            db::migrate(&db).await?;
+            println!("数据库已是最新结构。");
+        }
+        Command::Serve => {
+            let db = db::connect(&config.database).await?;
+            let running = app::spawn(config, db).await?;
+            println!("Touming 已启动：http://{}", running.addr);
+            app::termination().await;
+            running.stop().await;
+        }
+        Command::Work => {
+            let db = db::connect(&config.database).await?;
+            db::migrate(&db).await?;
+            let state = app::build_state(config, db).await?;
+            let (stop, signal) = watch::channel(false);
+            let worker = tokio::spawn(app::worker(&state).run(signal));
+            app::termination().await;
+            let _ = stop.send(true);
+            worker.await?;
+        }
+        Command::Demo { .. } => {
+            let db = db::connect(&config.database).await?;
+            let running = app::spawn(config, db).await?;
+            let seeded = demo::seed(&running.state).await?;
+            print_banner(&running, &seeded);
+            app::termination().await;
+            running.stop().await;
+        }
+        Command::CreateProvince {
+            code,
+            name,
+            admin_username,
+            admin_password,
+        } => {
+            let db = db::connect(&config.database).await?;
+            db::migrate(&db).await?;
+            let state = app::build_state(config, db).await?;
+            let operator = Actor {
+                id: None,
+                name: Some("platform-operator".into()),
+                ip: None,
+            };
+            let new = orgs::NewOrg {
+                kind: OrgKind::Province,
+                code,
+                name,
+            };
+            let province = orgs::create(&state.db, &operator, None, new).await?;
+            let admin = users::NewUser {
+                username: admin_username,
+                display_name: format!("{}管理员", province.name),
+                roles: vec![Role::Admin],
+                password: admin_password,
+            };
+            let admin = users::create(&state, &operator, &province, admin).await?;
+            println!("已创建 {}（{}），管理员 {}", province.name, province.code, admin.username);
+        }
+    }
+    Ok(())
+}
+
+/// A fresh SQLite file in `data_dir`: the demo always starts from the same state.
+fn demo_database(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let file = data_dir.join("touming.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", file.display()));
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(format!("sqlite://{}?mode=rwc", file.display()))
+}
+
+fn print_banner(running: &app::Running, seeded: &demo::Seeded) {
+    println!();
+    println!("透明 Touming 演示环境已启动：http://{}", running.addr);
+    println!("GraphQL：http://{}/graphql", running.addr);
+    println!(
+        "演示数据：辽宁省，{} 个机构（其中医疗卫生机构 {} 个）",
+        seeded.orgs, seeded.institutions
+    );
+    println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
+    for account in &seeded.accounts {
+        println!("  {:<28} {}  {}", account.username, account.role.label(), account.org_name);
+    }
+    println!("按 Ctrl-C 停止。");
+}

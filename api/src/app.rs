@@ -1,0 +1,140 @@
+//! Assembling and running the server: state, schema, worker, listener, shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use touming_worker::{InProcessQueue, JobQueue, RedisQueue, Worker};
+
+use crate::auth::{LoginThrottle, PasswordHasher};
+use crate::config::Config;
+use crate::http::metrics::Metrics;
+use crate::http::{App, router};
+use crate::state::AppState;
+
+/// The state every handler shares, with the queue the configuration asks for.
+pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+    let auth = &config.auth;
+    let hasher = PasswordHasher::new(auth.argon2_memory_kib, auth.argon2_iterations, auth.max_concurrent_hashes)
+        .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    let (queue, redis): (Arc<dyn JobQueue>, _) = match config.redis.url() {
+        Some(url) => {
+            let queue = RedisQueue::connect(url, &config.redis.stream, &consumer_name(&config))
+                .await
+                .context("connecting to Redis")?;
+            let client = redis::Client::open(url)?;
+            (queue, Some(client.get_multiplexed_async_connection().await?))
+        }
+        None => (InProcessQueue::new(), None),
+    };
+    Ok(AppState {
+        db,
+        throttle: Arc::new(LoginThrottle::new(auth.login_attempts_per_minute)),
+        hasher,
+        queue,
+        redis,
+        metrics: Arc::new(Metrics::default()),
+        config: Arc::new(config),
+    })
+}
+
+/// This process's name in the Redis consumer group: configured, or host name plus a
+/// random suffix so that two pods never share one.
+pub fn consumer_name(config: &Config) -> String {
+    if !config.worker.consumer.trim().is_empty() {
+        return config.worker.consumer.trim().to_owned();
+    }
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "touming".into());
+    format!("{host}-{:06x}", rand::random::<u32>() & 0xff_ffff)
+}
+
+pub fn worker(state: &AppState) -> Worker {
+    Worker::new(
+        state.db.clone(),
+        state.queue.clone(),
+        Duration::from_secs(state.config.worker.housekeeping_minutes.max(1) * 60),
+    )
+}
+
+/// A server running in the background.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, stops the in-process worker.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Migrates the database, binds `config.listen` (port 0 picks one), serves, and runs
+/// the worker in-process when no Redis is configured.
+pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Running> {
+    crate::db::migrate(&db).await.context("migrating the database")?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let state = build_state(config, db).await?;
+    let schema = crate::graphql::build(&state.config.graphql);
+    let (shutdown, signal) = watch::channel(false);
+    let mut tasks = Vec::new();
+    if state.redis.is_none() {
+        tasks.push(tokio::spawn(worker(&state).run(signal.clone())));
+    }
+    let app = router(App {
+        state: state.clone(),
+        schema,
+    });
+    let mut stop = signal.clone();
+    tasks.push(tokio::spawn(async move {
+        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    }));
+    tracing::info!(%addr, "listening");
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        tasks,
+    })
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn termination() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler installs");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,58 @@
+//! Opening the database: SQLite (embedded default) or PostgreSQL, by URL.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use touming_migrations::Migrator;
+
+use crate::config::DatabaseConfig;
+
+pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file(&config.url)
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("creating {}: {e}", dir.display())))?;
+    }
+    let mut options = ConnectOptions::new(config.url.clone());
+    options
+        .max_connections(config.max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let busy = Duration::from_millis(config.sqlite_busy_timeout_ms);
+    // WAL lets readers go on while one writer writes; foreign keys are off by default
+    // in SQLite itself, so they are set on every connection.
+    options.map_sqlx_sqlite_opts(move |o| {
+        o.journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(busy)
+            .create_if_missing(true)
+    });
+    Database::connect(options).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// The file behind a `sqlite://` URL, if it names one.
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_file_is_read_from_the_url() {
+        assert_eq!(sqlite_file("sqlite://touming-data/touming.db?mode=rwc"), Some("touming-data/touming.db"));
+        assert_eq!(sqlite_file("sqlite:///tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://localhost/test"), None);
+    }
+}

@@ -1,0 +1,126 @@
+//! The errors a client can see. Each variant becomes one `extensions.code`; internal
+//! details go to the log, never into the response.
+
+use chrono::{DateTime, Utc};
+
+/// One invalid input field and what is wrong with it, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// `UNAUTHENTICATED`: no session, an ended session, or wrong credentials.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// `FORBIDDEN`: signed in, but the role does not allow this.
+    #[error("没有权限执行此操作")]
+    Forbidden,
+    /// `NOT_FOUND`: does not exist, or lies outside the caller's subtree (the two are
+    /// indistinguishable on purpose).
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    /// `VALIDATION` with `extensions.fields: [{field, message}]`.
+    #[error("{}", .0.first().map(|f| f.message.as_str()).unwrap_or("输入有误"))]
+    Validation(Vec<FieldError>),
+    /// `CONFLICT` with `extensions.currentVersion`: someone saved first.
+    #[error("数据已被他人修改，请刷新后再试")]
+    Conflict { current_version: i64 },
+    /// `LOCKED`: too many failed logins; `extensions.lockedUntil` says until when.
+    #[error("登录失败次数过多，账号已锁定至 {}", until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M"))]
+    Locked { until: DateTime<Utc> },
+    /// `RATE_LIMITED`: too many attempts from this address; try again later.
+    #[error("尝试过于频繁，请稍后再试")]
+    RateLimited,
+    /// `INTERNAL`: anything else. The cause is logged with the request's span.
+    #[error("服务器内部错误，请稍后再试")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Validation(_) => "VALIDATION",
+            ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::Locked { .. } => "LOCKED",
+            ApiError::RateLimited => "RATE_LIMITED",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<sea_orm::TransactionError<ApiError>> for ApiError {
+    fn from(e: sea_orm::TransactionError<ApiError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            sea_orm::TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+impl ApiError {
+    /// Writes this error's code and details into a GraphQL error's extensions. Resolvers
+    /// simply return `ApiError` (async-graphql keeps it as the error's source); the
+    /// response is finished by [`finish_errors`], the one place codes are assigned.
+    fn write_extensions(&self, ext: &mut async_graphql::ErrorExtensionValues) {
+        ext.set("code", self.code());
+        match self {
+            ApiError::Validation(fields) => {
+                ext.set("fields", async_graphql::to_value(fields).unwrap_or_default());
+            }
+            ApiError::Conflict { current_version } => ext.set("currentVersion", *current_version),
+            ApiError::Locked { until } => ext.set("lockedUntil", until.to_rfc3339()),
+            _ => {}
+        }
+    }
+}
+
+/// Gives every error of a response its `extensions.code`. Errors async-graphql raised
+/// itself (syntax, unknown fields, depth or complexity limits, bad argument values) are
+/// the client's malformed request: `VALIDATION`, naming the field `query`.
+pub fn finish_errors(errors: &mut [async_graphql::ServerError]) {
+    for error in errors {
+        let source = error.source.clone();
+        if let Some(api) = source.as_deref().and_then(|s| s.downcast_ref::<ApiError>()) {
+            if let ApiError::Internal(cause) = api {
+                tracing::error!(error = ?cause, path = ?error.path, "internal error");
+            }
+            let mut ext = error.extensions.take().unwrap_or_default();
+            api.write_extensions(&mut ext);
+            error.extensions = Some(ext);
+        } else if error.extensions.as_ref().and_then(|e| e.get("code")).is_none() {
+            let mut ext = error.extensions.take().unwrap_or_default();
+            let fields = vec![FieldError {
+                field: "query".into(),
+                message: error.message.clone(),
+            }];
+            ext.set("code", "VALIDATION");
+            ext.set("fields", async_graphql::to_value(fields).unwrap_or_default());
+            error.extensions = Some(ext);
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

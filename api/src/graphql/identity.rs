@@ -1,0 +1,179 @@
+//! Signing in and out, the caller, users, the audit log.
+
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
+use serde_json::json;
+use touming_domain::Role as DomainRole;
+use touming_worker::entity::{audit_event, user};
+
+use super::context::ContextExt;
+use super::page::{Order, Page, list_complexity, page};
+use super::types::{AuditEvent, Org, Role, Session, User, Viewer};
+use crate::audit::{self, Entry};
+use crate::auth::{login, session};
+use async_graphql::Result;
+
+use crate::error::{ApiError, ApiResult};
+use crate::tenancy::parse_id;
+use crate::users::{self, NewUser};
+
+#[derive(Default)]
+pub struct IdentityQuery;
+
+#[Object]
+impl IdentityQuery {
+    /// The signed-in user, its org and its roles.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Viewer> {
+        let viewer = ctx.viewer()?;
+        Ok(Viewer {
+            user: viewer.user.clone().into(),
+            org: Org(viewer.org.clone()),
+            roles: viewer.roles.iter().copied().map(Role::from).collect(),
+        })
+    }
+
+    /// Users of the viewer's subtree (ADMIN), optionally of one org.
+    #[graphql(complexity = "list_complexity(first, child_complexity)")]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        org_id: Option<ID>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<User>> {
+        let guard = ctx.guard()?;
+        guard.require(DomainRole::Admin)?;
+        let db = &ctx.state().db;
+        let mut select = guard.users();
+        if let Some(org_id) = org_id {
+            let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
+            select = select.filter(user::Column::OrgId.eq(org.id));
+        }
+        if let Some(search) = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
+            select = select.filter(
+                Condition::any()
+                    .add(user::Column::Username.contains(&search))
+                    .add(user::Column::DisplayName.contains(&search)),
+            );
+        }
+        Ok(page(db, select, user::Column::Id, Order::Ascending, first, after, |u| u.id, User::from).await?)
+    }
+
+    /// The audit trail of the viewer's subtree, newest first (ADMIN).
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "list_complexity(first, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        org_id: Option<ID>,
+        actor_id: Option<ID>,
+        entity: Option<String>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<AuditEvent>> {
+        let guard = ctx.guard()?;
+        guard.require(DomainRole::Admin)?;
+        let db = &ctx.state().db;
+        let mut select = guard.audit_events();
+        if let Some(org_id) = org_id {
+            let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
+            select = select.filter(audit_event::Column::OrgId.eq(org.id));
+        }
+        if let Some(actor_id) = actor_id {
+            let actor = guard.user(db, parse_id(&actor_id, "用户")?).await?;
+            select = select.filter(audit_event::Column::ActorId.eq(actor.id));
+        }
+        if let Some(entity) = entity {
+            select = select.filter(audit_event::Column::Entity.eq(entity));
+        }
+        if let Some(from) = from {
+            select = select.filter(audit_event::Column::At.gte(from));
+        }
+        if let Some(to) = to {
+            select = select.filter(audit_event::Column::At.lt(to));
+        }
+        Ok(page(db, select, audit_event::Column::Id, Order::Descending, first, after, |e| e.id, AuditEvent).await?)
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub org_id: ID,
+    /// 3–64 characters: lower-case letters, digits, `.`, `_`, `@`, `-`.
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    /// At least 10 characters, 3 of 4 character classes, not containing the username.
+    pub password: String,
+}
+
+#[derive(Default)]
+pub struct IdentityMutation;
+
+#[Object]
+impl IdentityMutation {
+    /// Returns a bearer token for API clients (browsers use `POST /auth/login`).
+    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> Result<Session> {
+        let logged_in = login::login(ctx.state(), &username, &password, ctx.request().ip).await?;
+        Ok(Session {
+            token: logged_in.token,
+            expires_at: logged_in.session.expires_at,
+            user: logged_in.user.into(),
+        })
+    }
+
+    /// Ends the current session.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        let viewer = ctx.viewer()?;
+        logout(&ctx.state().db, viewer).await?;
+        Ok(true)
+    }
+
+    /// Changes the caller's password; every session of the caller ends, this one too.
+    async fn change_password(&self, ctx: &Context<'_>, old_password: String, new_password: String) -> Result<bool> {
+        let viewer = ctx.viewer()?;
+        users::change_password(ctx.state(), viewer, &old_password, &new_password).await?;
+        Ok(true)
+    }
+
+    /// Creates a user in an org of the caller's subtree (ADMIN).
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+        let guard = ctx.guard()?;
+        guard.require(DomainRole::Admin)?;
+        let state = ctx.state();
+        let org = guard.org(&state.db, parse_id(&input.org_id, "机构")?).await?;
+        let new = NewUser {
+            username: input.username,
+            display_name: input.display_name,
+            roles: input.roles.into_iter().map(DomainRole::from).collect(),
+            password: input.password,
+        };
+        let created = users::create(state, &guard.viewer().actor(), &org, new).await?;
+        Ok(created.into())
+    }
+}
+
+/// Revokes the viewer's session and records it; shared by GraphQL and `POST /auth/logout`.
+pub async fn logout(db: &sea_orm::DatabaseConnection, viewer: &crate::auth::Viewer) -> ApiResult<()> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    session::revoke(&txn, viewer.session_id).await?;
+    audit::record(
+        &txn,
+        &viewer.actor(),
+        Entry {
+            action: "logout",
+            entity: "session",
+            entity_id: Some(viewer.session_id),
+            org: Some(&viewer.org),
+            before: None,
+            after: Some(json!({ "revoked": true })),
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(ApiError::from)
+}

@@ -1,0 +1,32 @@
+//! The GraphQL API (see ../shared/API.md for the contract).
+
+pub mod context;
+pub mod identity;
+pub mod orgs;
+pub mod page;
+pub mod types;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::config::GraphqlConfig;
+
+#[derive(MergedObject, Default)]
+pub struct Query(identity::IdentityQuery, orgs::OrgQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(identity::IdentityMutation, orgs::OrgMutation);
+
+pub type ToumingSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema with its limits; request data (state, viewer) is added per request.
+pub fn build(config: &GraphqlConfig) -> ToumingSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .finish()
+}
+
+/// The SDL that `api/schema.graphql` must equal.
+pub fn sdl() -> String {
+    build(&crate::config::Config::defaults().graphql).sdl()
+}

@@ -1,0 +1,65 @@
+//! Who is on the other end of a request: address and session token.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+
+pub const SESSION_COOKIE: &str = "touming_session";
+
+/// The client address: the socket's peer, or the first X-Forwarded-For entry when the
+/// server is configured to sit behind a trusted proxy.
+pub fn client_ip(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    peer.ip()
+}
+
+/// The session token from `Authorization: Bearer …` or, for browsers, the cookie.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(bearer) = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(bearer.trim().to_owned());
+    }
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_comes_from_bearer_or_cookie() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, "a=1; touming_session=abc; b=2".parse().unwrap());
+        assert_eq!(session_token(&headers).as_deref(), Some("abc"));
+        headers.insert(AUTHORIZATION, "Bearer xyz".parse().unwrap());
+        assert_eq!(session_token(&headers).as_deref(), Some("xyz"));
+    }
+
+    #[test]
+    fn forwarded_for_is_used_only_when_trusted() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        assert_eq!(client_ip(&headers, peer, false), peer.ip());
+        assert_eq!(client_ip(&headers, peer, true), "203.0.113.9".parse::<IpAddr>().unwrap());
+    }
+}

@@ -1,0 +1,98 @@
+//! `POST /graphql` (single or batched requests) and GraphiQL on `GET /graphql`.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse};
+use tracing::Instrument;
+
+use super::App;
+use super::client::{client_ip, session_token};
+use crate::auth::session;
+use crate::error::{ApiError, finish_errors};
+use crate::graphql::context::RequestContext;
+
+/// More operations than this in one batch is not a client we know.
+const MAX_BATCH: usize = 20;
+
+pub async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+pub async fn execute(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: GraphQLBatchRequest,
+) -> GraphQLResponse {
+    let state = &app.state;
+    let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
+    let (viewer, session_ended) = match session_token(&headers) {
+        None => (None, false),
+        Some(token) => match session::resolve(&state.db, &token, Some(ip), &state.config.auth).await {
+            Ok(viewer) => (Some(viewer), false),
+            Err(ApiError::Unauthenticated(_)) => (None, true),
+            Err(e) => {
+                let mut errors = vec![ServerError::new(e.to_string(), None)];
+                errors[0].source = Some(std::sync::Arc::new(e));
+                finish_errors(&mut errors);
+                return async_graphql::Response::from_errors(errors).into();
+            }
+        },
+    };
+
+    let mut batch = request.into_inner();
+    let requests = match &mut batch {
+        BatchRequest::Single(r) => std::slice::from_mut(r),
+        BatchRequest::Batch(rs) => rs.as_mut_slice(),
+    };
+    if requests.len() > MAX_BATCH {
+        return rejected(ApiError::field("query", format!("一次最多提交 {MAX_BATCH} 个操作")));
+    }
+    let max_bytes = state.config.graphql.max_query_bytes;
+    if requests.iter().any(|r| r.query.len() > max_bytes) {
+        return rejected(ApiError::field("query", format!("查询文档过大（上限 {max_bytes} 字节）")));
+    }
+    let operation = requests
+        .first()
+        .and_then(|r| r.operation_name.clone())
+        .unwrap_or_default();
+    for r in requests.iter_mut() {
+        r.data.insert(state.clone());
+        r.data.insert(RequestContext {
+            viewer: viewer.clone(),
+            ip: Some(ip),
+            session_ended,
+        });
+    }
+
+    let user = viewer.as_ref().map(|v| v.user.username.clone()).unwrap_or_default();
+    let span = tracing::info_span!("graphql", operation = %operation, user = %user);
+    let started = Instant::now();
+    let mut response = app.schema.execute_batch(batch).instrument(span).await;
+    let ok = match &mut response {
+        BatchResponse::Single(r) => {
+            finish_errors(&mut r.errors);
+            r.errors.is_empty()
+        }
+        BatchResponse::Batch(rs) => rs.iter_mut().fold(true, |ok, r| {
+            finish_errors(&mut r.errors);
+            ok && r.errors.is_empty()
+        }),
+    };
+    state.metrics.observe(&operation, started.elapsed().as_secs_f64(), ok);
+    response.into()
+}
+
+fn rejected(error: ApiError) -> GraphQLResponse {
+    let mut server_error = ServerError::new(error.to_string(), None);
+    server_error.source = Some(std::sync::Arc::new(error));
+    let mut errors = vec![server_error];
+    finish_errors(&mut errors);
+    async_graphql::Response::from_errors(errors).into()
+}

@@ -1,0 +1,22 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use touming_worker::JobQueue;
+
+use crate::auth::{LoginThrottle, PasswordHasher};
+use crate::config::Config;
+use crate::http::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub hasher: PasswordHasher,
+    pub throttle: Arc<LoginThrottle>,
+    pub queue: Arc<dyn JobQueue>,
+    /// Set when Redis is configured; `/readyz` checks it.
+    pub redis: Option<redis::aio::MultiplexedConnection>,
+    pub metrics: Arc<Metrics>,
+}

@@ -1,0 +1,155 @@
+//! Creating users and changing passwords.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, Set, SqlErr, TransactionTrait,
+};
+use serde_json::json;
+use touming_domain::{Role, check_password};
+use touming_worker::entity::{org, user};
+
+use crate::audit::{self, Actor, Entry};
+use crate::auth::Viewer;
+use crate::auth::login::normalize_username;
+use crate::auth::password::Verified;
+use crate::auth::session;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::state::AppState;
+
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+}
+
+fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._@-".contains(&b))
+}
+
+/// The user as the audit log shows it: never the hash.
+fn audit_view(user: &user::Model) -> serde_json::Value {
+    json!({
+        "id": user.id,
+        "orgId": user.org_id,
+        "username": user.username,
+        "displayName": user.display_name,
+        "roles": user.roles,
+        "active": user.active,
+    })
+}
+
+pub async fn create(state: &AppState, actor: &Actor, org: &org::Model, new: NewUser) -> ApiResult<user::Model> {
+    let username = normalize_username(&new.username);
+    let display_name = new.display_name.trim().to_owned();
+    let mut problems = Vec::new();
+    if !valid_username(&username) {
+        problems.push(FieldError {
+            field: "username".into(),
+            message: "用户名为 3–64 位小写字母、数字或 . _ @ -".into(),
+        });
+    }
+    if display_name.is_empty() || display_name.chars().count() > 50 {
+        problems.push(FieldError {
+            field: "displayName".into(),
+            message: "姓名不能为空，且不超过 50 个字符".into(),
+        });
+    }
+    if new.roles.is_empty() {
+        problems.push(FieldError {
+            field: "roles".into(),
+            message: "至少需要一个角色".into(),
+        });
+    }
+    if let Err(e) = check_password(&new.password, &username) {
+        problems.push(FieldError {
+            field: "password".into(),
+            message: e.to_string(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let taken = || ApiError::field("username", format!("用户名 {username} 已存在"));
+    if user::Entity::find()
+        .filter(user::Column::Username.eq(&username))
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Err(taken());
+    }
+    let hash = state.hasher.hash(&new.password).await?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let created = user::ActiveModel {
+        id: NotSet,
+        org_id: Set(org.id),
+        username: Set(username.clone()),
+        display_name: Set(display_name),
+        roles: Set(Role::format_list(&new.roles)),
+        password_hash: Set(hash),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        active: Set(true),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
+        _ => e.into(),
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "user.create",
+            entity: "user",
+            entity_id: Some(created.id),
+            org: Some(org),
+            before: None,
+            after: Some(audit_view(&created)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes the viewer's password and ends all of its sessions, this one included.
+pub async fn change_password(state: &AppState, viewer: &Viewer, old: &str, new: &str) -> ApiResult<()> {
+    if state.hasher.verify(old, &viewer.user.password_hash).await? == Verified::No {
+        return Err(ApiError::field("oldPassword", "原密码不正确"));
+    }
+    if old == new {
+        return Err(ApiError::field("newPassword", "新密码不能与原密码相同"));
+    }
+    check_password(new, &viewer.user.username).map_err(|e| ApiError::field("newPassword", e.to_string()))?;
+    let hash = state.hasher.hash(new).await?;
+    let txn = state.db.begin().await?;
+    let mut active = viewer.user.clone().into_active_model();
+    active.password_hash = Set(hash);
+    active.password_changed_at = Set(Utc::now());
+    active.update(&txn).await?;
+    let revoked = session::revoke_all(&txn, viewer.user.id).await?;
+    audit::record(
+        &txn,
+        &viewer.actor(),
+        Entry {
+            action: "user.change_password",
+            entity: "user",
+            entity_id: Some(viewer.user.id),
+            org: Some(&viewer.org),
+            before: None,
+            after: Some(json!({ "sessionsRevoked": revoked })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
