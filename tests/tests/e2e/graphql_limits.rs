@@ -1,0 +1,72 @@
+//! Malformed, oversized, too deep or too costly documents are refused with
+//! `VALIDATION` naming the `query`, before any resolver runs.
+
+use serde_json::json;
+use touming_domain::Role;
+use touming_tests::{World, error_code, error_fields, spawn_app};
+
+#[tokio::test]
+async fn hostile_documents_are_refused() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let token = world.login(&app, &world.liaoning, Role::Admin).await;
+
+    let malformed = app.graphql(Some(&token), "{ me { user { username }", json!({})).await;
+    assert_eq!(error_code(&malformed), Some("VALIDATION"), "{malformed}");
+    assert_eq!(error_fields(&malformed), vec!["query"]);
+
+    let mut deep = String::from("{ me { org ");
+    for _ in 0..50 {
+        deep.push_str("{ parent ");
+    }
+    deep.push_str("{ id }");
+    deep.push_str(&"}".repeat(50));
+    deep.push_str(" } }");
+    let deep = app.graphql(Some(&token), &deep, json!({})).await;
+    assert_eq!(error_code(&deep), Some("VALIDATION"), "{deep}");
+    assert!(deep["data"].is_null());
+
+    let costly = "{ orgs(first: 200) { edges { node { children(first: 200) { edges { node { children(first: 200) { edges { node { id name code } } } } } } } } } }";
+    let costly = app.graphql(Some(&token), costly, json!({})).await;
+    assert_eq!(error_code(&costly), Some("VALIDATION"), "{costly}");
+
+    let huge = format!("{{ me {{ user {{ username }} }} }} # {}", "x".repeat(70_000));
+    let huge = app.graphql(Some(&token), &huge, json!({})).await;
+    assert_eq!(error_code(&huge), Some("VALIDATION"), "{huge}");
+    assert!(huge["errors"][0]["message"].as_str().unwrap().contains("过大"));
+
+    let bad_argument = app.graphql(Some(&token), "{ orgs(first: -1) { totalCount } }", json!({})).await;
+    assert_eq!(error_fields(&bad_argument), vec!["first"], "{bad_argument}");
+
+    // An ordinary page still fits the budget.
+    let fine = app
+        .graphql(Some(&token), "{ orgs(first: 200) { totalCount edges { node { id name code kind } } } }", json!({}))
+        .await;
+    assert_eq!(fine["data"]["orgs"]["totalCount"], 5, "{fine}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_batch_runs_each_operation_with_its_own_errors() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let token = world.login(&app, &world.heping, Role::Filler).await;
+    let batch = json!([
+        { "query": "{ me { user { username } } }" },
+        { "query": "query($id: ID!) { org(id: $id) { name } }", "variables": { "id": world.shenhe.id.to_string() } },
+    ]);
+    let responses: serde_json::Value = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(responses[0]["data"]["me"]["user"]["username"], "210102-filler");
+    assert_eq!(error_code(&responses[1]), Some("NOT_FOUND"));
+    app.stop().await;
+}

@@ -1,0 +1,11 @@
+//! End-to-end: the real server, a real database, a real queue. One binary, so the
+//! application is linked once.
+
+mod audit;
+mod graphql_limits;
+mod identity;
+mod operations;
+mod orgs;
+mod sessions;
+mod tenancy;
+mod worker;

@@ -1,0 +1,48 @@
+//! What operators rely on: health, readiness, metrics, and a schema file that matches.
+
+use serde_json::json;
+use touming_domain::Role;
+use touming_tests::{World, spawn_app};
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+
+    let token = world.login(&app, &world.heping, Role::Filler).await;
+    let request = json!({ "query": "query MyOrg { me { org { name } } }", "operationName": "MyOrg" });
+    let response = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&request).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        metrics.contains("touming_graphql_requests_total{operation=\"MyOrg\",outcome=\"ok\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("touming_graphql_request_duration_seconds_bucket{operation=\"MyOrg\""));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn graphiql_is_served_on_get() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/graphql")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    app.stop().await;
+}
+
+#[test]
+fn the_schema_file_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/schema.graphql");
+    let committed = std::fs::read_to_string(path).expect("api/schema.graphql exists");
+    let current = touming_api::graphql::sdl();
+    assert!(
+        committed == current,
+        "api/schema.graphql is stale: run `make schema` (touming schema > api/schema.graphql)"
+    );
+}

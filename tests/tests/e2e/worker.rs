@@ -1,0 +1,46 @@
+//! The worker takes jobs off the queue (Redis Streams when configured, in-process
+//! otherwise) and runs them.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, EntityTrait, NotSet, Set};
+use touming_domain::Role;
+use touming_tests::{World, spawn_app};
+use touming_worker::Job;
+use touming_worker::entity::session;
+
+#[tokio::test]
+async fn purging_sessions_removes_only_those_that_ended_a_day_ago() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    world.login(&app, &world.heping, Role::Filler).await;
+    let user_id = touming_worker::entity::user::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let now = Utc::now();
+    let old = session::ActiveModel {
+        id: NotSet,
+        user_id: Set(user_id),
+        token_hash: Set("0".repeat(64)),
+        created_at: Set(now - Duration::days(3)),
+        last_seen_at: Set(now - Duration::days(3)),
+        expires_at: Set(now - Duration::days(2)),
+        revoked_at: Set(None),
+        ip: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(app.count("session").await, 2);
+
+    app.state().queue.enqueue(&Job::PurgeSessions).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while session::Entity::find_by_id(old.id).one(&app.db).await.unwrap().is_some() {
+        assert!(std::time::Instant::now() < deadline, "the worker did not purge in 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.count("session").await, 1, "the live session stays");
+    app.stop().await;
+}
