@@ -19,15 +19,22 @@ use crate::state::AppState;
 /// The state every handler shares, with the queue the configuration asks for.
 pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
     let auth = &config.auth;
-    let hasher = PasswordHasher::new(auth.argon2_memory_kib, auth.argon2_iterations, auth.max_concurrent_hashes)
-        .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    let hasher = PasswordHasher::new(
+        auth.argon2_memory_kib,
+        auth.argon2_iterations,
+        auth.max_concurrent_hashes,
+    )
+    .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
     let (queue, redis): (Arc<dyn JobQueue>, _) = match config.redis.url() {
         Some(url) => {
             let queue = RedisQueue::connect(url, &config.redis.stream, &consumer_name(&config))
                 .await
                 .context("connecting to Redis")?;
             let client = redis::Client::open(url)?;
-            (queue, Some(client.get_multiplexed_async_connection().await?))
+            (
+                queue,
+                Some(client.get_multiplexed_async_connection().await?),
+            )
         }
         None => (InProcessQueue::new(), None),
     };
@@ -86,7 +93,9 @@ impl Running {
 /// Migrates the database, binds `config.listen` (port 0 picks one), serves, and runs
 /// the worker in-process when no Redis is configured.
 pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Running> {
-    crate::db::migrate(&db).await.context("migrating the database")?;
+    crate::db::migrate(&db)
+        .await
+        .context("migrating the database")?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
@@ -104,11 +113,14 @@ pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Run
     });
     let mut stop = signal.clone();
     tasks.push(tokio::spawn(async move {
-        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await;
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await;
         if let Err(e) = served {
             tracing::error!(error = %e, "server stopped with an error");
         }

@@ -32,7 +32,11 @@ pub struct Entry<'a> {
 
 /// Records an entry. Call it on the transaction that makes the change, so the change
 /// and its record land together or not at all.
-pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, entry: Entry<'_>) -> Result<(), DbErr> {
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), DbErr> {
     audit_event::ActiveModel {
         id: NotSet,
         at: Set(Utc::now()),

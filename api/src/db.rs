@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use touming_migrations::Migrator;
 
 use crate::config::DatabaseConfig;
@@ -14,7 +14,8 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("creating {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbErr::Custom(format!("creating {}: {e}", dir.display())))?;
     }
     let mut options = ConnectOptions::new(config.url.clone());
     options
@@ -39,7 +40,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// The file behind a `sqlite://` URL, if it names one.
 pub fn sqlite_file(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -50,7 +53,10 @@ mod tests {
 
     #[test]
     fn sqlite_file_is_read_from_the_url() {
-        assert_eq!(sqlite_file("sqlite://touming-data/touming.db?mode=rwc"), Some("touming-data/touming.db"));
+        assert_eq!(
+            sqlite_file("sqlite://touming-data/touming.db?mode=rwc"),
+            Some("touming-data/touming.db")
+        );
         assert_eq!(sqlite_file("sqlite:///tmp/x.db"), Some("/tmp/x.db"));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://localhost/test"), None);

@@ -49,7 +49,13 @@ struct Seeder<'a> {
 }
 
 impl Seeder<'_> {
-    async fn org(&mut self, parent: Option<&org::Model>, kind: OrgKind, code: &str, name: &str) -> anyhow::Result<org::Model> {
+    async fn org(
+        &mut self,
+        parent: Option<&org::Model>,
+        kind: OrgKind,
+        code: &str,
+        name: &str,
+    ) -> anyhow::Result<org::Model> {
         let new = NewOrg {
             kind,
             code: code.to_owned(),
@@ -60,11 +66,17 @@ impl Seeder<'_> {
     }
 
     /// An institution registered in `division`, with a valid credit code (事业单位: `12`).
-    async fn institution(&mut self, parent: &org::Model, division: &str, name: &str) -> anyhow::Result<org::Model> {
+    async fn institution(
+        &mut self,
+        parent: &org::Model,
+        division: &str,
+        name: &str,
+    ) -> anyhow::Result<org::Model> {
         self.next_institution += 1;
         let code = CreditCode::complete(&format!("12{division}MB{:07}", self.next_institution))?;
         self.institutions += 1;
-        self.org(Some(parent), OrgKind::Institution, code.as_str(), name).await
+        self.org(Some(parent), OrgKind::Institution, code.as_str(), name)
+            .await
     }
 
     async fn account(&mut self, org: &org::Model, role: Role) -> anyhow::Result<()> {
@@ -99,7 +111,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
         institutions: 0,
         accounts: Vec::new(),
     };
-    let root = s.org(None, OrgKind::Province, &province.code, &province.name).await?;
+    let root = s
+        .org(None, OrgKind::Province, &province.code, &province.name)
+        .await?;
     for name in ["辽宁省人民医院", "辽宁省疾病预防控制中心"] {
         s.institution(&root, &province.code, name).await?;
     }
@@ -107,24 +121,37 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
         s.account(&root, role).await?;
     }
     for city in &province.cities {
-        let city_org = s.org(Some(&root), OrgKind::City, &city.code, &city.name).await?;
-        s.institution(&city_org, &city.code, &format!("{}中心医院", city.name)).await?;
+        let city_org = s
+            .org(Some(&root), OrgKind::City, &city.code, &city.name)
+            .await?;
+        s.institution(&city_org, &city.code, &format!("{}中心医院", city.name))
+            .await?;
         if city.code == "210100" {
             for role in [Role::Admin, Role::Reviewer, Role::Filler] {
                 s.account(&city_org, role).await?;
             }
         }
         for county in &city.counties {
-            let county_org = s.org(Some(&city_org), OrgKind::County, &county.code, &county.name).await?;
+            let county_org = s
+                .org(Some(&city_org), OrgKind::County, &county.code, &county.name)
+                .await?;
             // Districts share names across cities (铁西区 is in 沈阳 and 鞍山).
             let place = if county.name.ends_with('区') {
                 format!("{}{}", city.name, county.name)
             } else {
                 county.name.clone()
             };
-            let hospital = s.institution(&county_org, &county.code, &format!("{place}人民医院")).await?;
-            s.institution(&county_org, &county.code, &format!("{place}妇幼保健院")).await?;
-            s.institution(&county_org, &county.code, &format!("{place}疾病预防控制中心")).await?;
+            let hospital = s
+                .institution(&county_org, &county.code, &format!("{place}人民医院"))
+                .await?;
+            s.institution(&county_org, &county.code, &format!("{place}妇幼保健院"))
+                .await?;
+            s.institution(
+                &county_org,
+                &county.code,
+                &format!("{place}疾病预防控制中心"),
+            )
+            .await?;
             match county.code.as_str() {
                 "210102" => {
                     for role in [Role::Admin, Role::Filler, Role::Reviewer] {

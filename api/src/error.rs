@@ -88,7 +88,10 @@ impl ApiError {
         ext.set("code", self.code());
         match self {
             ApiError::Validation(fields) => {
-                ext.set("fields", async_graphql::to_value(fields).unwrap_or_default());
+                ext.set(
+                    "fields",
+                    async_graphql::to_value(fields).unwrap_or_default(),
+                );
             }
             ApiError::Conflict { current_version } => ext.set("currentVersion", *current_version),
             ApiError::Locked { until } => ext.set("lockedUntil", until.to_rfc3339()),
@@ -110,14 +113,22 @@ pub fn finish_errors(errors: &mut [async_graphql::ServerError]) {
             let mut ext = error.extensions.take().unwrap_or_default();
             api.write_extensions(&mut ext);
             error.extensions = Some(ext);
-        } else if error.extensions.as_ref().and_then(|e| e.get("code")).is_none() {
+        } else if error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .is_none()
+        {
             let mut ext = error.extensions.take().unwrap_or_default();
             let fields = vec![FieldError {
                 field: "query".into(),
                 message: error.message.clone(),
             }];
             ext.set("code", "VALIDATION");
-            ext.set("fields", async_graphql::to_value(fields).unwrap_or_default());
+            ext.set(
+                "fields",
+                async_graphql::to_value(fields).unwrap_or_default(),
+            );
             error.extensions = Some(ext);
         }
     }

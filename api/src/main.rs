@@ -12,7 +12,11 @@ use touming_api::{app, db, demo, graphql, orgs, telemetry, users};
 use touming_domain::{OrgKind, Role};
 
 #[derive(Parser)]
-#[command(name = "touming", version, about = "透明 Touming：卫生健康领域政务公开考核平台")]
+#[command(
+    name = "touming",
+    version,
+    about = "透明 Touming：卫生健康领域政务公开考核平台"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -123,7 +127,10 @@ async fn main() -> anyhow::Result<()> {
                 password: admin_password,
             };
             let admin = users::create(&state, &operator, &province, admin).await?;
-            println!("已创建 {}（{}），管理员 {}", province.name, province.code, admin.username);
+            println!(
+                "已创建 {}（{}），管理员 {}",
+                province.name, province.code, admin.username
+            );
         }
     }
     Ok(())
@@ -131,7 +138,8 @@ async fn main() -> anyhow::Result<()> {
 
 /// A fresh SQLite file in `data_dir`: the demo always starts from the same state.
 fn demo_database(data_dir: &std::path::Path) -> anyhow::Result<String> {
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let file = data_dir.join("touming.db");
     for suffix in ["", "-wal", "-shm"] {
         let path = PathBuf::from(format!("{}{suffix}", file.display()));
@@ -152,7 +160,12 @@ fn print_banner(running: &app::Running, seeded: &demo::Seeded) {
     );
     println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
     for account in &seeded.accounts {
-        println!("  {:<28} {}  {}", account.username, account.role.label(), account.org_name);
+        println!(
+            "  {:<28} {}  {}",
+            account.username,
+            account.role.label(),
+            account.org_name
+        );
     }
     println!("按 Ctrl-C 停止。");
 }

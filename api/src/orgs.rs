@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, NotSet, QueryFilter, Set,
-    SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, NotSet,
+    QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use touming_domain::{OrgKind, OrgPath, check_placement};
@@ -30,11 +30,21 @@ pub async fn create(
 ) -> ApiResult<org::Model> {
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(ApiError::field("name", format!("机构名称不能为空，且不超过 {MAX_NAME_CHARS} 个字符")));
+        return Err(ApiError::field(
+            "name",
+            format!("机构名称不能为空，且不超过 {MAX_NAME_CHARS} 个字符"),
+        ));
     }
-    let code = check_placement(new.kind, &new.code, parent.map(|p| (p.kind(), p.code.as_str())))
-        .map_err(|e| ApiError::field(e.field(), e.to_string()))?;
-    let taken = org::Entity::find().filter(org::Column::Code.eq(&code)).one(db).await?;
+    let code = check_placement(
+        new.kind,
+        &new.code,
+        parent.map(|p| (p.kind(), p.code.as_str())),
+    )
+    .map_err(|e| ApiError::field(e.field(), e.to_string()))?;
+    let taken = org::Entity::find()
+        .filter(org::Column::Code.eq(&code))
+        .one(db)
+        .await?;
     if taken.is_some() {
         return Err(code_taken(&code));
     }

@@ -47,7 +47,10 @@ impl<'a> Guard<'a> {
     }
 
     pub fn contains(&self, org: &org::Model) -> bool {
-        self.viewer.org.org_path().contains(&OrgPath::from_stored(org.path.clone()))
+        self.viewer
+            .org
+            .org_path()
+            .contains(&OrgPath::from_stored(org.path.clone()))
     }
 
     /// Orgs the viewer may see.

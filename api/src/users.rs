@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, Set, SqlErr,
+    TransactionTrait,
 };
 use serde_json::json;
 use touming_domain::{Role, check_password};
@@ -42,7 +43,12 @@ fn audit_view(user: &user::Model) -> serde_json::Value {
     })
 }
 
-pub async fn create(state: &AppState, actor: &Actor, org: &org::Model, new: NewUser) -> ApiResult<user::Model> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    org: &org::Model,
+    new: NewUser,
+) -> ApiResult<user::Model> {
     let username = normalize_username(&new.username);
     let display_name = new.display_name.trim().to_owned();
     let mut problems = Vec::new();
@@ -122,14 +128,20 @@ pub async fn create(state: &AppState, actor: &Actor, org: &org::Model, new: NewU
 }
 
 /// Changes the viewer's password and ends all of its sessions, this one included.
-pub async fn change_password(state: &AppState, viewer: &Viewer, old: &str, new: &str) -> ApiResult<()> {
+pub async fn change_password(
+    state: &AppState,
+    viewer: &Viewer,
+    old: &str,
+    new: &str,
+) -> ApiResult<()> {
     if state.hasher.verify(old, &viewer.user.password_hash).await? == Verified::No {
         return Err(ApiError::field("oldPassword", "原密码不正确"));
     }
     if old == new {
         return Err(ApiError::field("newPassword", "新密码不能与原密码相同"));
     }
-    check_password(new, &viewer.user.username).map_err(|e| ApiError::field("newPassword", e.to_string()))?;
+    check_password(new, &viewer.user.username)
+        .map_err(|e| ApiError::field("newPassword", e.to_string()))?;
     let hash = state.hasher.hash(new).await?;
     let txn = state.db.begin().await?;
     let mut active = viewer.user.clone().into_active_model();

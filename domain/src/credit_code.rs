@@ -4,7 +4,9 @@
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A unified social credit code whose check character is right.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -97,33 +99,55 @@ mod tests {
 
     #[test]
     fn published_examples_are_valid() {
-        for ok in ["914403001922038216", "91330100799655058B", "91330100799655058b"] {
+        for ok in [
+            "914403001922038216",
+            "91330100799655058B",
+            "91330100799655058b",
+        ] {
             let code = CreditCode::parse(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
             assert_eq!(code.as_str(), ok.to_ascii_uppercase());
         }
-        assert_eq!(CreditCode::parse("914403001922038216").unwrap().division(), "440300");
+        assert_eq!(
+            CreditCode::parse("914403001922038216").unwrap().division(),
+            "440300"
+        );
     }
 
     #[test]
     fn a_wrong_check_character_names_the_right_one() {
         assert_eq!(
             CreditCode::parse("914403001922038217"),
-            Err(CreditCodeError::BadCheck { expected: '6', found: '7' })
+            Err(CreditCodeError::BadCheck {
+                expected: '6',
+                found: '7'
+            })
         );
     }
 
     #[test]
     fn forbidden_letters_and_lengths_are_rejected() {
-        assert_eq!(CreditCode::parse("91440300192203821"), Err(CreditCodeError::WrongLength));
+        assert_eq!(
+            CreditCode::parse("91440300192203821"),
+            Err(CreditCodeError::WrongLength)
+        );
         assert_eq!(
             CreditCode::parse("91440300192203821O"),
-            Err(CreditCodeError::BadCharacter { position: 18, found: 'O' })
+            Err(CreditCodeError::BadCharacter {
+                position: 18,
+                found: 'O'
+            })
         );
         assert_eq!(
             CreditCode::parse("9I4403001922038216"),
-            Err(CreditCodeError::BadCharacter { position: 2, found: 'I' })
+            Err(CreditCodeError::BadCharacter {
+                position: 2,
+                found: 'I'
+            })
         );
-        assert_eq!(CreditCode::parse("91AB03001922038216"), Err(CreditCodeError::BadDivision));
+        assert_eq!(
+            CreditCode::parse("91AB03001922038216"),
+            Err(CreditCodeError::BadDivision)
+        );
     }
 
     #[test]
@@ -131,6 +155,9 @@ mod tests {
         let code = CreditCode::complete("12210100MB0000001").unwrap();
         assert_eq!(code.as_str().len(), 18);
         assert!(CreditCode::parse(code.as_str()).is_ok());
-        assert_eq!(CreditCode::complete("91440300192203821").unwrap().as_str(), "914403001922038216");
+        assert_eq!(
+            CreditCode::complete("91440300192203821").unwrap().as_str(),
+            "914403001922038216"
+        );
     }
 }

@@ -122,14 +122,22 @@ mod tests {
     #[test]
     fn malformed_codes_are_rejected() {
         for bad in ["", "21000", "2100000", "21a000", "000000", "２１００００"] {
-            assert_eq!(DivisionCode::parse(bad), Err(DivisionCodeError::Malformed), "{bad}");
+            assert_eq!(
+                DivisionCode::parse(bad),
+                Err(DivisionCodeError::Malformed),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn a_city_must_share_its_provinces_first_two_digits() {
         let ln = code("210000");
-        assert!(code("210100").check_under(DivisionLevel::Prefecture, Some(&ln)).is_ok());
+        assert!(
+            code("210100")
+                .check_under(DivisionLevel::Prefecture, Some(&ln))
+                .is_ok()
+        );
         assert!(matches!(
             code("350400").check_under(DivisionLevel::Prefecture, Some(&ln)),
             Err(DivisionCodeError::ParentMismatch { digits: 2, .. })
@@ -139,13 +147,21 @@ mod tests {
     #[test]
     fn a_county_must_share_its_citys_first_four_digits() {
         let shenyang = code("210100");
-        assert!(code("210102").check_under(DivisionLevel::County, Some(&shenyang)).is_ok());
+        assert!(
+            code("210102")
+                .check_under(DivisionLevel::County, Some(&shenyang))
+                .is_ok()
+        );
         assert!(matches!(
             code("210202").check_under(DivisionLevel::County, Some(&shenyang)),
             Err(DivisionCodeError::ParentMismatch { digits: 4, .. })
         ));
         // 济源市 419001 is administered directly by 河南省.
-        assert!(code("419001").check_under(DivisionLevel::County, Some(&code("410000"))).is_ok());
+        assert!(
+            code("419001")
+                .check_under(DivisionLevel::County, Some(&code("410000")))
+                .is_ok()
+        );
     }
 
     #[test]

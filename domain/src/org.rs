@@ -21,7 +21,12 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [OrgKind::Province, OrgKind::City, OrgKind::County, OrgKind::Institution];
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Province,
+        OrgKind::City,
+        OrgKind::County,
+        OrgKind::Institution,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -82,7 +87,10 @@ pub enum PlacementError {
     #[error("省级机构不能有上级机构")]
     ProvinceHasNoParent,
     #[error("“{kind}”不能设在“{parent}”之下")]
-    WrongParentKind { kind: &'static str, parent: &'static str },
+    WrongParentKind {
+        kind: &'static str,
+        parent: &'static str,
+    },
     #[error(transparent)]
     Division(#[from] DivisionCodeError),
     #[error(transparent)]
@@ -200,7 +208,10 @@ mod tests {
         assert!(inside("/1/5/"));
         assert!(inside("/1/5/23/"));
         assert!(inside("/1/5/23/999/"));
-        assert!(!inside("/1/50/"), "a sibling whose id starts with the same digit");
+        assert!(
+            !inside("/1/50/"),
+            "a sibling whose id starts with the same digit"
+        );
         assert!(!inside("/1/51/7/"));
         assert!(!inside("/1/4/"));
         assert!(!inside("/1/"));
@@ -211,7 +222,10 @@ mod tests {
 
     #[test]
     fn placement_follows_the_tree() {
-        assert_eq!(check_placement(OrgKind::Province, "210000", None), Ok("210000".into()));
+        assert_eq!(
+            check_placement(OrgKind::Province, "210000", None),
+            Ok("210000".into())
+        );
         assert_eq!(
             check_placement(OrgKind::City, "210100", Some((OrgKind::Province, "210000"))),
             Ok("210100".into())
@@ -221,7 +235,13 @@ mod tests {
             Ok("210102".into())
         );
         assert_eq!(
-            check_placement(OrgKind::County, "210102", Some((OrgKind::Institution, "210100"))).unwrap_err().field(),
+            check_placement(
+                OrgKind::County,
+                "210102",
+                Some((OrgKind::Institution, "210100"))
+            )
+            .unwrap_err()
+            .field(),
             "parentId"
         );
         assert_eq!(
@@ -229,10 +249,15 @@ mod tests {
             Err(PlacementError::ParentRequired { kind: "市" })
         );
         assert_eq!(
-            check_placement(OrgKind::Province, "210000", Some((OrgKind::Province, "110000"))),
+            check_placement(
+                OrgKind::Province,
+                "210000",
+                Some((OrgKind::Province, "110000"))
+            ),
             Err(PlacementError::ProvinceHasNoParent)
         );
-        let err = check_placement(OrgKind::County, "210202", Some((OrgKind::City, "210100"))).unwrap_err();
+        let err = check_placement(OrgKind::County, "210202", Some((OrgKind::City, "210100")))
+            .unwrap_err();
         assert_eq!(err.field(), "code");
         assert!(err.to_string().contains("前 4 位"), "{err}");
     }
@@ -241,15 +266,27 @@ mod tests {
     fn institutions_need_a_valid_credit_code_from_the_same_province() {
         let code = crate::CreditCode::complete("12210102MB0000001").unwrap();
         assert_eq!(
-            check_placement(OrgKind::Institution, code.as_str(), Some((OrgKind::County, "210102"))),
+            check_placement(
+                OrgKind::Institution,
+                code.as_str(),
+                Some((OrgKind::County, "210102"))
+            ),
             Ok(code.as_str().to_owned())
         );
         assert!(matches!(
-            check_placement(OrgKind::Institution, code.as_str(), Some((OrgKind::County, "350402"))),
+            check_placement(
+                OrgKind::Institution,
+                code.as_str(),
+                Some((OrgKind::County, "350402"))
+            ),
             Err(PlacementError::CreditOutsideProvince { .. })
         ));
         assert!(matches!(
-            check_placement(OrgKind::Institution, "914403001922038217", Some((OrgKind::County, "440304"))),
+            check_placement(
+                OrgKind::Institution,
+                "914403001922038217",
+                Some((OrgKind::County, "440304"))
+            ),
             Err(PlacementError::Credit(CreditCodeError::BadCheck { .. }))
         ));
     }

@@ -54,9 +54,18 @@ mod tests {
 
     #[test]
     fn each_rule_is_enforced() {
-        assert_eq!(check_password("Ab1!", "x"), Err(PasswordPolicyError::TooShort { min: 10 }));
-        assert_eq!(check_password("abcdefghijk1", "x"), Err(PasswordPolicyError::TooFewClasses));
-        assert_eq!(check_password("ABCDEFGHIJKL", "x"), Err(PasswordPolicyError::TooFewClasses));
+        assert_eq!(
+            check_password("Ab1!", "x"),
+            Err(PasswordPolicyError::TooShort { min: 10 })
+        );
+        assert_eq!(
+            check_password("abcdefghijk1", "x"),
+            Err(PasswordPolicyError::TooFewClasses)
+        );
+        assert_eq!(
+            check_password("ABCDEFGHIJKL", "x"),
+            Err(PasswordPolicyError::TooFewClasses)
+        );
         assert_eq!(
             check_password("Xx210102-filler1", "210102-FILLER"),
             Err(PasswordPolicyError::ContainsUsername)

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Manages the orgs and users of its subtree.
@@ -59,7 +61,11 @@ impl Role {
         let mut roles = roles.to_vec();
         roles.sort();
         roles.dedup();
-        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -87,8 +93,14 @@ mod tests {
     fn lists_round_trip_sorted_and_deduplicated() {
         let stored = Role::format_list(&[Role::Reviewer, Role::Admin, Role::Reviewer]);
         assert_eq!(stored, "ADMIN,REVIEWER");
-        assert_eq!(Role::parse_list(&stored).unwrap(), vec![Role::Admin, Role::Reviewer]);
-        assert_eq!(Role::parse_list("filler, viewer").unwrap(), vec![Role::Filler, Role::Viewer]);
+        assert_eq!(
+            Role::parse_list(&stored).unwrap(),
+            vec![Role::Admin, Role::Reviewer]
+        );
+        assert_eq!(
+            Role::parse_list("filler, viewer").unwrap(),
+            vec![Role::Filler, Role::Viewer]
+        );
         assert!(Role::parse_list("ADMIN,ROOT").is_err());
     }
 }

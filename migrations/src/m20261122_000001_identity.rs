@@ -131,7 +131,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("user_org_idx").table(User::Table).col(User::OrgId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("user_org_idx")
+                    .table(User::Table)
+                    .col(User::OrgId)
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -218,7 +224,9 @@ impl MigrationTrait for Migration {
             User::Table.into_iden(),
             Org::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -39,10 +39,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     config.web_dir = dir.path().join("no-web").display().to_string();
     config.log_filter = "warn".into();
     let mut postgres = None;
-    match std::env::var("TOUMING_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+    match std::env::var("TOUMING_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(admin_url) => {
             let name = format!("touming_test_{:016x}", rand_u64());
-            let admin = Database::connect(&admin_url).await.expect("PostgreSQL reachable");
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("PostgreSQL reachable");
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await
@@ -51,16 +56,24 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
             postgres = Some((admin_url, name));
         }
         None => {
-            config.database.url = format!("sqlite://{}?mode=rwc", dir.path().join("touming.db").display());
+            config.database.url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("touming.db").display()
+            );
         }
     }
-    if let Some(redis) = std::env::var("TOUMING_TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) {
+    if let Some(redis) = std::env::var("TOUMING_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         config.redis.url = redis;
         config.redis.stream = format!("touming:test:{:016x}:jobs", rand_u64());
     }
     configure(&mut config);
     touming_api::telemetry::init(&config);
-    let db = touming_api::db::connect(&config.database).await.expect("database");
+    let db = touming_api::db::connect(&config.database)
+        .await
+        .expect("database");
     let running = app::spawn(config, db).await.expect("server starts");
     // With Redis configured the server runs no worker; start one as `touming work` would.
     let worker_stop = running.state.redis.is_some().then(|| {
@@ -82,13 +95,20 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 fn rand_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    );
     h.finish()
 }
 
 /// `postgres://u@h:5432/postgres?x` with another database name.
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let (server, _) = base.rsplit_once('/').expect("database URL has a path");
     match query {
         Some(q) => format!("{server}/{name}?{q}"),
@@ -114,7 +134,13 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request.send().await.expect("request").json().await.expect("JSON response")
+        request
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON response")
     }
 
     /// Logs in through GraphQL and returns the bearer token; panics on failure.
@@ -141,7 +167,10 @@ impl TestApp {
         let backend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM \"{table}\"")))
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+            ))
             .await
             .expect("count")
             .expect("a row");

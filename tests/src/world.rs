@@ -25,7 +25,13 @@ pub struct World {
     pub sanming: org::Model,
 }
 
-async fn org(app: &TestApp, parent: Option<&org::Model>, kind: OrgKind, code: &str, name: &str) -> org::Model {
+async fn org(
+    app: &TestApp,
+    parent: Option<&org::Model>,
+    kind: OrgKind,
+    code: &str,
+    name: &str,
+) -> org::Model {
     let operator = Actor {
         name: Some("test-operator".into()),
         ..Actor::default()
@@ -35,7 +41,9 @@ async fn org(app: &TestApp, parent: Option<&org::Model>, kind: OrgKind, code: &s
         code: code.into(),
         name: name.into(),
     };
-    orgs::create(&app.db, &operator, parent, new).await.expect("org created")
+    orgs::create(&app.db, &operator, parent, new)
+        .await
+        .expect("org created")
 }
 
 impl World {
@@ -45,7 +53,14 @@ impl World {
         let heping = org(app, Some(&shenyang), OrgKind::County, "210102", "和平区").await;
         let shenhe = org(app, Some(&shenyang), OrgKind::County, "210103", "沈河区").await;
         let credit = CreditCode::complete("12210102MB0000001").unwrap();
-        let hospital = org(app, Some(&heping), OrgKind::Institution, credit.as_str(), "和平区人民医院").await;
+        let hospital = org(
+            app,
+            Some(&heping),
+            OrgKind::Institution,
+            credit.as_str(),
+            "和平区人民医院",
+        )
+        .await;
         let fujian = org(app, None, OrgKind::Province, "350000", "福建省").await;
         let sanming = org(app, Some(&fujian), OrgKind::City, "350400", "三明市").await;
         let world = World {
@@ -82,7 +97,9 @@ impl World {
             roles: vec![role],
             password: PASSWORD.into(),
         };
-        users::create(app.state(), &Actor::default(), org, new).await.expect("user created");
+        users::create(app.state(), &Actor::default(), org, new)
+            .await
+            .expect("user created");
         username
     }
 

@@ -43,7 +43,10 @@ pub struct InProcessQueue {
 impl InProcessQueue {
     pub fn new() -> Arc<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
-        Arc::new(Self { tx, rx: Mutex::new(rx) })
+        Arc::new(Self {
+            tx,
+            rx: Mutex::new(rx),
+        })
     }
 }
 
@@ -56,7 +59,10 @@ impl JobQueue for InProcessQueue {
     async fn receive(&self) -> Result<Vec<Delivery>, QueueError> {
         let mut rx = self.rx.lock().await;
         match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
-            Ok(Some(job)) => Ok(vec![Delivery { id: String::new(), job }]),
+            Ok(Some(job)) => Ok(vec![Delivery {
+                id: String::new(),
+                job,
+            }]),
             Ok(None) => Err(QueueError::Closed),
             Err(_) => Ok(Vec::new()),
         }
@@ -87,7 +93,9 @@ impl RedisQueue {
         let commands = client.get_multiplexed_async_connection().await?;
         let reader_config = redis::AsyncConnectionConfig::new()
             .set_response_timeout(Some(Duration::from_millis(BLOCK_MS as u64 + 5000)));
-        let reader = client.get_multiplexed_async_connection_with_config(&reader_config).await?;
+        let reader = client
+            .get_multiplexed_async_connection_with_config(&reader_config)
+            .await?;
         let queue = Self {
             stream: stream.to_owned(),
             group: "touming-workers".to_owned(),
@@ -101,8 +109,9 @@ impl RedisQueue {
 
     async fn ensure_group(&self) -> Result<(), QueueError> {
         let mut con = self.commands.clone();
-        let created: Result<(), redis::RedisError> =
-            con.xgroup_create_mkstream(&self.stream, &self.group, "0").await;
+        let created: Result<(), redis::RedisError> = con
+            .xgroup_create_mkstream(&self.stream, &self.group, "0")
+            .await;
         match created {
             Ok(()) => Ok(()),
             Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
@@ -130,8 +139,9 @@ impl JobQueue for RedisQueue {
             .count(16)
             .block(BLOCK_MS);
         let mut reader = self.reader.lock().await;
-        let reply: Option<StreamReadReply> =
-            reader.xread_options(&[&self.stream], &[">"], &options).await?;
+        let reply: Option<StreamReadReply> = reader
+            .xread_options(&[&self.stream], &[">"], &options)
+            .await?;
         let mut deliveries = Vec::new();
         for key in reply.map(|r| r.keys).unwrap_or_default() {
             for entry in key.ids {

@@ -18,8 +18,16 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(db: DatabaseConnection, queue: Arc<dyn JobQueue>, housekeeping_every: Duration) -> Self {
-        Self { db, queue, housekeeping_every }
+    pub fn new(
+        db: DatabaseConnection,
+        queue: Arc<dyn JobQueue>,
+        housekeeping_every: Duration,
+    ) -> Self {
+        Self {
+            db,
+            queue,
+            housekeeping_every,
+        }
     }
 
     /// Runs until `shutdown` turns true.

@@ -4,7 +4,9 @@
 use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use touming_worker::entity::{org, session, user};
 
@@ -27,7 +29,12 @@ pub fn normalize_username(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
-pub async fn login(state: &AppState, username: &str, password: &str, ip: Option<IpAddr>) -> ApiResult<LoggedIn> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> ApiResult<LoggedIn> {
     let ip_key = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
     if !state.throttle.try_attempt(ip_key) {
         return Err(ApiError::RateLimited);
@@ -55,7 +62,12 @@ pub async fn login(state: &AppState, username: &str, password: &str, ip: Option<
     };
     let now = Utc::now();
     if let Some(until) = user.locked_until.filter(|t| *t > now) {
-        audit::record(db, &actor, failed_entry(Some(&user), org.as_ref(), "locked")).await?;
+        audit::record(
+            db,
+            &actor,
+            failed_entry(Some(&user), org.as_ref(), "locked"),
+        )
+        .await?;
         return Err(ApiError::Locked { until });
     }
 
@@ -71,9 +83,18 @@ pub async fn login(state: &AppState, username: &str, password: &str, ip: Option<
         let txn = db.begin().await?;
         active.update(&txn).await?;
         let reason = if lock { "locked_now" } else { "wrong_password" };
-        audit::record(&txn, &actor, failed_entry(Some(&user), org.as_ref(), reason)).await?;
+        audit::record(
+            &txn,
+            &actor,
+            failed_entry(Some(&user), org.as_ref(), reason),
+        )
+        .await?;
         txn.commit().await?;
-        return Err(if lock { ApiError::Locked { until } } else { BAD_CREDENTIALS });
+        return Err(if lock {
+            ApiError::Locked { until }
+        } else {
+            BAD_CREDENTIALS
+        });
     }
 
     let txn = db.begin().await?;
@@ -99,10 +120,18 @@ pub async fn login(state: &AppState, username: &str, password: &str, ip: Option<
     )
     .await?;
     txn.commit().await?;
-    Ok(LoggedIn { token, session, user })
+    Ok(LoggedIn {
+        token,
+        session,
+        user,
+    })
 }
 
-fn failed_entry<'a>(user: Option<&user::Model>, org: Option<&'a org::Model>, reason: &str) -> Entry<'a> {
+fn failed_entry<'a>(
+    user: Option<&user::Model>,
+    org: Option<&'a org::Model>,
+    reason: &str,
+) -> Entry<'a> {
     Entry {
         action: "login_failed",
         entity: "user",

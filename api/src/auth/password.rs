@@ -28,7 +28,11 @@ pub enum Verified {
 }
 
 impl PasswordHasher {
-    pub fn new(memory_kib: u32, iterations: u32, max_concurrent: usize) -> Result<Self, argon2::Error> {
+    pub fn new(
+        memory_kib: u32,
+        iterations: u32,
+        max_concurrent: usize,
+    ) -> Result<Self, argon2::Error> {
         Ok(Self {
             params: Params::new(memory_kib, iterations, 1, None)?,
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
@@ -63,7 +67,9 @@ impl PasswordHasher {
                     .verify_password(password.as_bytes(), &parsed)
                     .is_ok();
                 let current = parsed.algorithm.as_str() == "argon2id"
-                    && Params::try_from(&parsed).map(|p| p == params).unwrap_or(false);
+                    && Params::try_from(&parsed)
+                        .map(|p| p == params)
+                        .unwrap_or(false);
                 (ok, !current)
             })
             .await
@@ -91,7 +97,11 @@ fn hash_blocking(params: Params, password: &str) -> Result<String, ApiError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
-    argon2::PasswordHasher::hash_password(&PasswordHasher::argon2(params), password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(ApiError::internal)
+    argon2::PasswordHasher::hash_password(
+        &PasswordHasher::argon2(params),
+        password.as_bytes(),
+        &salt,
+    )
+    .map(|h| h.to_string())
+    .map_err(ApiError::internal)
 }

@@ -34,7 +34,10 @@ impl LoginThrottle {
             attempts.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
         }
         let queue = attempts.entry(ip).or_default();
-        while queue.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        while queue
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
             queue.pop_front();
         }
         if queue.len() as u32 >= self.per_minute {
@@ -57,7 +60,10 @@ mod tests {
         let t0 = Instant::now();
         assert!((0..3).all(|_| throttle.try_attempt_at(ip, t0)));
         assert!(!throttle.try_attempt_at(ip, t0 + Duration::from_secs(59)));
-        assert!(throttle.try_attempt_at(other, t0), "addresses are counted apart");
+        assert!(
+            throttle.try_attempt_at(other, t0),
+            "addresses are counted apart"
+        );
         assert!(throttle.try_attempt_at(ip, t0 + Duration::from_secs(61)));
     }
 }

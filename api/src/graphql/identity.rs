@@ -8,7 +8,7 @@ use touming_domain::Role as DomainRole;
 use touming_worker::entity::{audit_event, user};
 
 use super::context::ContextExt;
-use super::page::{Order, Page, list_complexity, page};
+use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::types::{AuditEvent, Org, Role, Session, User, Viewer};
 use crate::audit::{self, Entry};
 use crate::auth::{login, session};
@@ -51,14 +51,26 @@ impl IdentityQuery {
             let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
             select = select.filter(user::Column::OrgId.eq(org.id));
         }
-        if let Some(search) = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
+        if let Some(search) = search
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+        {
             select = select.filter(
                 Condition::any()
                     .add(user::Column::Username.contains(&search))
                     .add(user::Column::DisplayName.contains(&search)),
             );
         }
-        Ok(page(db, select, user::Column::Id, Order::Ascending, first, after, |u| u.id, User::from).await?)
+        Ok(page(
+            db,
+            select,
+            user::Column::Id,
+            Order::Ascending,
+            PageArgs { first, after },
+            |u| u.id,
+            User::from,
+        )
+        .await?)
     }
 
     /// The audit trail of the viewer's subtree, newest first (ADMIN).
@@ -96,7 +108,16 @@ impl IdentityQuery {
         if let Some(to) = to {
             select = select.filter(audit_event::Column::At.lt(to));
         }
-        Ok(page(db, select, audit_event::Column::Id, Order::Descending, first, after, |e| e.id, AuditEvent).await?)
+        Ok(page(
+            db,
+            select,
+            audit_event::Column::Id,
+            Order::Descending,
+            PageArgs { first, after },
+            |e| e.id,
+            AuditEvent,
+        )
+        .await?)
     }
 }
 
@@ -117,7 +138,12 @@ pub struct IdentityMutation;
 #[Object]
 impl IdentityMutation {
     /// Returns a bearer token for API clients (browsers use `POST /auth/login`).
-    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> Result<Session> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        username: String,
+        password: String,
+    ) -> Result<Session> {
         let logged_in = login::login(ctx.state(), &username, &password, ctx.request().ip).await?;
         Ok(Session {
             token: logged_in.token,
@@ -134,7 +160,12 @@ impl IdentityMutation {
     }
 
     /// Changes the caller's password; every session of the caller ends, this one too.
-    async fn change_password(&self, ctx: &Context<'_>, old_password: String, new_password: String) -> Result<bool> {
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        old_password: String,
+        new_password: String,
+    ) -> Result<bool> {
         let viewer = ctx.viewer()?;
         users::change_password(ctx.state(), viewer, &old_password, &new_password).await?;
         Ok(true)
@@ -145,7 +176,9 @@ impl IdentityMutation {
         let guard = ctx.guard()?;
         guard.require(DomainRole::Admin)?;
         let state = ctx.state();
-        let org = guard.org(&state.db, parse_id(&input.org_id, "机构")?).await?;
+        let org = guard
+            .org(&state.db, parse_id(&input.org_id, "机构")?)
+            .await?;
         let new = NewUser {
             username: input.username,
             display_name: input.display_name,
@@ -158,7 +191,10 @@ impl IdentityMutation {
 }
 
 /// Revokes the viewer's session and records it; shared by GraphQL and `POST /auth/logout`.
-pub async fn logout(db: &sea_orm::DatabaseConnection, viewer: &crate::auth::Viewer) -> ApiResult<()> {
+pub async fn logout(
+    db: &sea_orm::DatabaseConnection,
+    viewer: &crate::auth::Viewer,
+) -> ApiResult<()> {
     use sea_orm::TransactionTrait;
     let txn = db.begin().await?;
     session::revoke(&txn, viewer.session_id).await?;

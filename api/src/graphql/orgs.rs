@@ -6,11 +6,11 @@ use touming_domain::Role as DomainRole;
 use touming_worker::entity::org;
 
 use super::context::ContextExt;
-use super::page::{Order, Page, list_complexity, page};
+use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::types::{Org, OrgKind};
-use async_graphql::Result;
 use crate::orgs::{self, NewOrg};
 use crate::tenancy::parse_id;
+use async_graphql::Result;
 
 #[derive(Default)]
 pub struct OrgQuery;
@@ -43,16 +43,29 @@ impl OrgQuery {
             select = select.filter(org::Column::ParentId.eq(parent.id));
         }
         if let Some(kind) = kind {
-            select = select.filter(org::Column::Kind.eq(touming_domain::OrgKind::from(kind).as_str()));
+            select =
+                select.filter(org::Column::Kind.eq(touming_domain::OrgKind::from(kind).as_str()));
         }
-        if let Some(search) = search.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+        if let Some(search) = search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+        {
             select = select.filter(
                 Condition::any()
                     .add(org::Column::Name.contains(&search))
                     .add(org::Column::Code.starts_with(search.to_uppercase())),
             );
         }
-        Ok(page(db, select, org::Column::Id, Order::Ascending, first, after, |o| o.id, Org).await?)
+        Ok(page(
+            db,
+            select,
+            org::Column::Id,
+            Order::Ascending,
+            PageArgs { first, after },
+            |o| o.id,
+            Org,
+        )
+        .await?)
     }
 }
 
@@ -76,7 +89,9 @@ impl OrgMutation {
         let guard = ctx.guard()?;
         guard.require(DomainRole::Admin)?;
         let db = &ctx.state().db;
-        let parent = guard.org(db, parse_id(&input.parent_id, "上级机构")?).await?;
+        let parent = guard
+            .org(db, parse_id(&input.parent_id, "上级机构")?)
+            .await?;
         let new = NewOrg {
             kind: input.kind.into(),
             code: input.code,

@@ -3,7 +3,10 @@
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{OutputType, SimpleObject};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -23,6 +26,12 @@ pub fn list_complexity(first: Option<i32>, child_complexity: usize) -> usize {
     child_complexity * rows.div_ceil(10)
 }
 
+/// The paging arguments every list field takes.
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
 pub enum Order {
     /// Oldest first (lists of things).
     Ascending,
@@ -36,8 +45,7 @@ pub async fn page<E, N>(
     select: Select<E>,
     id: E::Column,
     order: Order,
-    first: Option<i32>,
-    after: Option<String>,
+    PageArgs { first, after }: PageArgs,
     id_of: impl Fn(&E::Model) -> i64,
     wrap: impl Fn(E::Model) -> N,
 ) -> ApiResult<Page<N>>
@@ -69,9 +77,11 @@ where
     let mut rows = select.limit(first + 1).all(db).await?;
     let has_next = rows.len() as u64 > first;
     rows.truncate(first as usize);
-    let mut connection = Connection::with_additional_fields(false, has_next, TotalCount { total_count: total });
-    connection
-        .edges
-        .extend(rows.into_iter().map(|row| Edge::new(id_of(&row).to_string(), wrap(row))));
+    let mut connection =
+        Connection::with_additional_fields(false, has_next, TotalCount { total_count: total });
+    connection.edges.extend(
+        rows.into_iter()
+            .map(|row| Edge::new(id_of(&row).to_string(), wrap(row))),
+    );
     Ok(connection)
 }

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 use touming_worker::entity::{audit_event, org, user};
 
 use super::context::ContextExt;
-use super::page::{Order, Page, list_complexity, page};
+use super::page::{Order, Page, PageArgs, list_complexity, page};
 use async_graphql::Result;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -81,10 +81,24 @@ impl Org {
     }
 
     #[graphql(complexity = "list_complexity(first, child_complexity)")]
-    async fn children(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<Org>> {
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Org>> {
         let guard = ctx.guard()?;
         let select = guard.orgs().filter(org::Column::ParentId.eq(self.0.id));
-        Ok(page(&ctx.state().db, select, org::Column::Id, Order::Ascending, first, after, |o| o.id, Org).await?)
+        Ok(page(
+            &ctx.state().db,
+            select,
+            org::Column::Id,
+            Order::Ascending,
+            PageArgs { first, after },
+            |o| o.id,
+            Org,
+        )
+        .await?)
     }
 }
 

@@ -30,10 +30,21 @@ pub async fn login(
 ) -> Response {
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
-    match login::login(state, &credentials.username, &credentials.password, Some(ip)).await {
+    match login::login(
+        state,
+        &credentials.username,
+        &credentials.password,
+        Some(ip),
+    )
+    .await
+    {
         Ok(logged_in) => {
             let max_age = state.config.auth.session_absolute_hours * 3600;
-            let secure = if state.config.auth.cookie_secure { "; Secure" } else { "" };
+            let secure = if state.config.auth.cookie_secure {
+                "; Secure"
+            } else {
+                ""
+            };
             let cookie = format!(
                 "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
                 logged_in.token
@@ -48,7 +59,11 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(app): State<App>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap) -> Response {
+pub async fn logout(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
     if let Some(token) = session_token(&headers)
@@ -73,5 +88,9 @@ fn error_response(error: ApiError) -> Response {
         }
         _ => StatusCode::BAD_REQUEST,
     };
-    (status, Json(json!({ "code": error.code(), "message": error.to_string() }))).into_response()
+    (
+        status,
+        Json(json!({ "code": error.code(), "message": error.to_string() })),
+    )
+        .into_response()
 }

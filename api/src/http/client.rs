@@ -60,6 +60,9 @@ mod tests {
         headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         assert_eq!(client_ip(&headers, peer, false), peer.ip());
-        assert_eq!(client_ip(&headers, peer, true), "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(&headers, peer, true),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
     }
 }

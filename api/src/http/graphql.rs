@@ -34,16 +34,18 @@ pub async fn execute(
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
     let (viewer, session_ended) = match session_token(&headers) {
         None => (None, false),
-        Some(token) => match session::resolve(&state.db, &token, Some(ip), &state.config.auth).await {
-            Ok(viewer) => (Some(viewer), false),
-            Err(ApiError::Unauthenticated(_)) => (None, true),
-            Err(e) => {
-                let mut errors = vec![ServerError::new(e.to_string(), None)];
-                errors[0].source = Some(std::sync::Arc::new(e));
-                finish_errors(&mut errors);
-                return async_graphql::Response::from_errors(errors).into();
+        Some(token) => {
+            match session::resolve(&state.db, &token, Some(ip), &state.config.auth).await {
+                Ok(viewer) => (Some(viewer), false),
+                Err(ApiError::Unauthenticated(_)) => (None, true),
+                Err(e) => {
+                    let mut errors = vec![ServerError::new(e.to_string(), None)];
+                    errors[0].source = Some(std::sync::Arc::new(e));
+                    finish_errors(&mut errors);
+                    return async_graphql::Response::from_errors(errors).into();
+                }
             }
-        },
+        }
     };
 
     let mut batch = request.into_inner();
@@ -52,11 +54,17 @@ pub async fn execute(
         BatchRequest::Batch(rs) => rs.as_mut_slice(),
     };
     if requests.len() > MAX_BATCH {
-        return rejected(ApiError::field("query", format!("一次最多提交 {MAX_BATCH} 个操作")));
+        return rejected(ApiError::field(
+            "query",
+            format!("一次最多提交 {MAX_BATCH} 个操作"),
+        ));
     }
     let max_bytes = state.config.graphql.max_query_bytes;
     if requests.iter().any(|r| r.query.len() > max_bytes) {
-        return rejected(ApiError::field("query", format!("查询文档过大（上限 {max_bytes} 字节）")));
+        return rejected(ApiError::field(
+            "query",
+            format!("查询文档过大（上限 {max_bytes} 字节）"),
+        ));
     }
     let operation = requests
         .first()
@@ -71,7 +79,10 @@ pub async fn execute(
         });
     }
 
-    let user = viewer.as_ref().map(|v| v.user.username.clone()).unwrap_or_default();
+    let user = viewer
+        .as_ref()
+        .map(|v| v.user.username.clone())
+        .unwrap_or_default();
     let span = tracing::info_span!("graphql", operation = %operation, user = %user);
     let started = Instant::now();
     let mut response = app.schema.execute_batch(batch).instrument(span).await;
@@ -85,7 +96,9 @@ pub async fn execute(
             ok && r.errors.is_empty()
         }),
     };
-    state.metrics.observe(&operation, started.elapsed().as_secs_f64(), ok);
+    state
+        .metrics
+        .observe(&operation, started.elapsed().as_secs_f64(), ok);
     response.into()
 }
 

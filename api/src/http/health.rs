@@ -14,7 +14,10 @@ pub async fn healthz() -> &'static str {
 pub async fn readyz(State(app): State<App>) -> (StatusCode, String) {
     if let Err(e) = app.state.db.ping().await {
         tracing::warn!(error = %e, "readiness: database unreachable");
-        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable".into());
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable".into(),
+        );
     }
     if let Some(redis) = &app.state.redis {
         let mut con = redis.clone();

@@ -22,7 +22,11 @@ async fn each_mutation_and_login_attempt_is_recorded_with_before_and_after() {
     let world = World::build(&app).await;
     let admin = world.login(&app, &world.heping, Role::Admin).await;
     let failed = app
-        .graphql(None, "mutation { login(username: \"210102-filler\", password: \"Wrong#2025x\") { token } }", json!({}))
+        .graphql(
+            None,
+            "mutation { login(username: \"210102-filler\", password: \"Wrong#2025x\") { token } }",
+            json!({}),
+        )
         .await;
     assert_eq!(error_code(&failed), Some("UNAUTHENTICATED"));
 
@@ -34,7 +38,10 @@ async fn each_mutation_and_login_attempt_is_recorded_with_before_and_after() {
             json!({ "p": world.heping.id.to_string(), "c": credit.as_str() }),
         )
         .await;
-    let org_id = created["data"]["createOrg"]["id"].as_str().unwrap().to_owned();
+    let org_id = created["data"]["createOrg"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     app.graphql(
         Some(&admin),
         "mutation($o: ID!) { createUser(input: { orgId: $o, username: \"fy.filler\", displayName: \"妇幼填报员\", roles: [FILLER], password: \"Strong#2025pass\" }) { id } }",
@@ -48,13 +55,24 @@ async fn each_mutation_and_login_attempt_is_recorded_with_before_and_after() {
         json!({ "o": PASSWORD }),
     )
     .await;
-    app.graphql(Some(&admin), "mutation { logout }", json!({})).await;
+    app.graphql(Some(&admin), "mutation { logout }", json!({}))
+        .await;
     let admin = world.login(&app, &world.heping, Role::Admin).await;
 
     let log = app.graphql(Some(&admin), LOG, json!({})).await;
     let seen = actions(&log);
-    for action in ["login", "login_failed", "org.create", "user.create", "user.change_password", "logout"] {
-        assert!(seen.contains(&action.to_owned()), "{action} missing from {seen:?}");
+    for action in [
+        "login",
+        "login_failed",
+        "org.create",
+        "user.create",
+        "user.change_password",
+        "logout",
+    ] {
+        assert!(
+            seen.contains(&action.to_owned()),
+            "{action} missing from {seen:?}"
+        );
     }
     // Newest first.
     assert_eq!(seen[0], "login");
@@ -71,7 +89,10 @@ async fn each_mutation_and_login_attempt_is_recorded_with_before_and_after() {
 
     let users = app.graphql(Some(&admin), LOG, json!({ "e": "user" })).await;
     let text = users.to_string();
-    assert!(!text.contains("argon2"), "no password hash in the audit log: {text}");
+    assert!(
+        !text.contains("argon2"),
+        "no password hash in the audit log: {text}"
+    );
     app.stop().await;
 }
 
@@ -83,14 +104,24 @@ async fn the_audit_log_is_for_admins_and_scoped_to_their_subtree() {
     world.login(&app, &world.shenhe, Role::Filler).await;
 
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    assert_eq!(error_code(&app.graphql(Some(&filler), LOG, json!({})).await), Some("FORBIDDEN"));
+    assert_eq!(
+        error_code(&app.graphql(Some(&filler), LOG, json!({})).await),
+        Some("FORBIDDEN")
+    );
 
     let fujian = world.login(&app, &world.fujian, Role::Admin).await;
-    let theirs = app.graphql(Some(&fujian), LOG, json!({ "e": "session" })).await;
-    assert_eq!(theirs["data"]["auditLog"]["totalCount"], 1, "only its own login: {theirs}");
+    let theirs = app
+        .graphql(Some(&fujian), LOG, json!({ "e": "session" }))
+        .await;
+    assert_eq!(
+        theirs["data"]["auditLog"]["totalCount"], 1,
+        "only its own login: {theirs}"
+    );
 
     let heping = world.login(&app, &world.heping, Role::Admin).await;
-    let mine = app.graphql(Some(&heping), LOG, json!({ "e": "session" })).await;
+    let mine = app
+        .graphql(Some(&heping), LOG, json!({ "e": "session" }))
+        .await;
     let orgs: Vec<&str> = mine["data"]["auditLog"]["edges"]
         .as_array()
         .unwrap()
@@ -102,9 +133,10 @@ async fn the_audit_log_is_for_admins_and_scoped_to_their_subtree() {
 
     // Pagination walks the whole log without repeats.
     let province = world.login(&app, &world.liaoning, Role::Admin).await;
-    let total = app.graphql(Some(&province), LOG, json!({})).await["data"]["auditLog"]["totalCount"]
-        .as_u64()
-        .unwrap();
+    let total =
+        app.graphql(Some(&province), LOG, json!({})).await["data"]["auditLog"]["totalCount"]
+            .as_u64()
+            .unwrap();
     let mut after: Option<String> = None;
     let mut walked = 0;
     loop {
@@ -116,10 +148,15 @@ async fn the_audit_log_is_for_admins_and_scoped_to_their_subtree() {
             )
             .await;
         walked += page["data"]["auditLog"]["edges"].as_array().unwrap().len() as u64;
-        if !page["data"]["auditLog"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+        if !page["data"]["auditLog"]["pageInfo"]["hasNextPage"]
+            .as_bool()
+            .unwrap()
+        {
             break;
         }
-        after = page["data"]["auditLog"]["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+        after = page["data"]["auditLog"]["pageInfo"]["endCursor"]
+            .as_str()
+            .map(str::to_owned);
     }
     assert_eq!(walked, total);
     app.stop().await;

@@ -11,7 +11,9 @@ async fn hostile_documents_are_refused() {
     let world = World::build(&app).await;
     let token = world.login(&app, &world.liaoning, Role::Admin).await;
 
-    let malformed = app.graphql(Some(&token), "{ me { user { username }", json!({})).await;
+    let malformed = app
+        .graphql(Some(&token), "{ me { user { username }", json!({}))
+        .await;
     assert_eq!(error_code(&malformed), Some("VALIDATION"), "{malformed}");
     assert_eq!(error_fields(&malformed), vec!["query"]);
 
@@ -30,17 +32,35 @@ async fn hostile_documents_are_refused() {
     let costly = app.graphql(Some(&token), costly, json!({})).await;
     assert_eq!(error_code(&costly), Some("VALIDATION"), "{costly}");
 
-    let huge = format!("{{ me {{ user {{ username }} }} }} # {}", "x".repeat(70_000));
+    let huge = format!(
+        "{{ me {{ user {{ username }} }} }} # {}",
+        "x".repeat(70_000)
+    );
     let huge = app.graphql(Some(&token), &huge, json!({})).await;
     assert_eq!(error_code(&huge), Some("VALIDATION"), "{huge}");
-    assert!(huge["errors"][0]["message"].as_str().unwrap().contains("过大"));
+    assert!(
+        huge["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("过大")
+    );
 
-    let bad_argument = app.graphql(Some(&token), "{ orgs(first: -1) { totalCount } }", json!({})).await;
+    let bad_argument = app
+        .graphql(
+            Some(&token),
+            "{ orgs(first: -1) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_fields(&bad_argument), vec!["first"], "{bad_argument}");
 
     // An ordinary page still fits the budget.
     let fine = app
-        .graphql(Some(&token), "{ orgs(first: 200) { totalCount edges { node { id name code kind } } } }", json!({}))
+        .graphql(
+            Some(&token),
+            "{ orgs(first: 200) { totalCount edges { node { id name code kind } } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(fine["data"]["orgs"]["totalCount"], 5, "{fine}");
     app.stop().await;
@@ -66,7 +86,10 @@ async fn a_batch_runs_each_operation_with_its_own_errors() {
         .json()
         .await
         .unwrap();
-    assert_eq!(responses[0]["data"]["me"]["user"]["username"], "210102-filler");
+    assert_eq!(
+        responses[0]["data"]["me"]["user"]["username"],
+        "210102-filler"
+    );
     assert_eq!(error_code(&responses[1]), Some("NOT_FOUND"));
     app.stop().await;
 }

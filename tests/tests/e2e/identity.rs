@@ -14,7 +14,11 @@ async fn a_county_filler_logs_in_and_sees_its_own_org_but_not_its_sibling() {
     let token = world.login(&app, &world.heping, Role::Filler).await;
 
     let me = app
-        .graphql(Some(&token), "{ me { user { username } org { id name code kind } roles } }", json!({}))
+        .graphql(
+            Some(&token),
+            "{ me { user { username } org { id name code kind } roles } }",
+            json!({}),
+        )
         .await;
     assert_eq!(me["data"]["me"]["user"]["username"], "210102-filler");
     assert_eq!(me["data"]["me"]["org"]["code"], "210102");
@@ -22,7 +26,11 @@ async fn a_county_filler_logs_in_and_sees_its_own_org_but_not_its_sibling() {
     assert_eq!(me["data"]["me"]["roles"], json!(["FILLER"]));
 
     let sibling = app
-        .graphql(Some(&token), "query($id: ID!) { org(id: $id) { name } }", json!({ "id": world.shenhe.id.to_string() }))
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { org(id: $id) { name } }",
+            json!({ "id": world.shenhe.id.to_string() }),
+        )
         .await;
     assert_eq!(error_code(&sibling), Some("NOT_FOUND"), "{sibling}");
     assert!(sibling["data"]["org"].is_null());
@@ -33,11 +41,26 @@ async fn a_county_filler_logs_in_and_sees_its_own_org_but_not_its_sibling() {
 async fn wrong_and_unknown_credentials_get_the_same_answer() {
     let app = spawn_app().await;
     World::build(&app).await;
-    let wrong = app.graphql(None, LOGIN, json!({ "u": "210102-filler", "p": "Wrong#2025pass" })).await;
-    let unknown = app.graphql(None, LOGIN, json!({ "u": "nobody-here", "p": "Wrong#2025pass" })).await;
+    let wrong = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "u": "210102-filler", "p": "Wrong#2025pass" }),
+        )
+        .await;
+    let unknown = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "u": "nobody-here", "p": "Wrong#2025pass" }),
+        )
+        .await;
     assert_eq!(error_code(&wrong), Some("UNAUTHENTICATED"));
     assert_eq!(error_code(&unknown), Some("UNAUTHENTICATED"));
-    assert_eq!(wrong["errors"][0]["message"], unknown["errors"][0]["message"]);
+    assert_eq!(
+        wrong["errors"][0]["message"],
+        unknown["errors"][0]["message"]
+    );
     app.stop().await;
 }
 
@@ -45,13 +68,20 @@ async fn wrong_and_unknown_credentials_get_the_same_answer() {
 async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
     let app = spawn_app().await;
     World::build(&app).await;
-    let attempt = |p: &'static str| app.graphql(None, LOGIN, json!({ "u": "210102-filler", "p": p }));
+    let attempt =
+        |p: &'static str| app.graphql(None, LOGIN, json!({ "u": "210102-filler", "p": p }));
     for _ in 0..4 {
-        assert_eq!(error_code(&attempt("Wrong#2025pass").await), Some("UNAUTHENTICATED"));
+        assert_eq!(
+            error_code(&attempt("Wrong#2025pass").await),
+            Some("UNAUTHENTICATED")
+        );
     }
     let fifth = attempt("Wrong#2025pass").await;
     assert_eq!(error_code(&fifth), Some("LOCKED"), "{fifth}");
-    let locked_until = fifth["errors"][0]["extensions"]["lockedUntil"].as_str().unwrap().to_owned();
+    let locked_until = fifth["errors"][0]["extensions"]["lockedUntil"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let until = chrono::DateTime::parse_from_rfc3339(&locked_until).unwrap();
     let minutes = (until.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes();
     assert!((14..=15).contains(&minutes), "locked for {minutes} minutes");
@@ -72,11 +102,15 @@ async fn login_attempts_are_rate_limited_per_address() {
     let app = spawn_app_with(|c| c.auth.login_attempts_per_minute = 3).await;
     World::build(&app).await;
     for _ in 0..3 {
-        let r = app.graphql(None, LOGIN, json!({ "u": "nobody", "p": "x" })).await;
+        let r = app
+            .graphql(None, LOGIN, json!({ "u": "nobody", "p": "x" }))
+            .await;
         assert_eq!(error_code(&r), Some("UNAUTHENTICATED"));
     }
     // Rate limiting comes before the password check: the right one is refused too.
-    let r = app.graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD })).await;
+    let r = app
+        .graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD }))
+        .await;
     assert_eq!(error_code(&r), Some("RATE_LIMITED"), "{r}");
     app.stop().await;
 }
@@ -88,9 +122,16 @@ async fn a_hundred_aliased_logins_in_one_request_each_count() {
     let fields: String = (0..100)
         .map(|i| format!("a{i}: login(username: \"210102-filler\", password: \"Guess#{i:04}xyz\") {{ token }} "))
         .collect();
-    let response = app.graphql(None, &format!("mutation {{ {fields} }}"), json!({})).await;
+    let response = app
+        .graphql(None, &format!("mutation {{ {fields} }}"), json!({}))
+        .await;
     let errors = response["errors"].as_array().expect("errors");
-    let count = |code: &str| errors.iter().filter(|e| e["extensions"]["code"] == code).count();
+    let count = |code: &str| {
+        errors
+            .iter()
+            .filter(|e| e["extensions"]["code"] == code)
+            .count()
+    };
     // 20 attempts per minute per address; the account locks after 5 wrong passwords.
     assert_eq!(count("RATE_LIMITED"), 80, "{response}");
     assert_eq!(count("UNAUTHENTICATED") + count("LOCKED"), 20);
@@ -104,10 +145,16 @@ async fn a_password_hashed_with_old_parameters_is_rehashed_at_login() {
     let app = spawn_app().await;
     World::build(&app).await;
     // A hash with t=3, as an older configuration would have written it.
-    let old = touming_api::auth::PasswordHasher::new(19456, 3, 1).unwrap().hash(PASSWORD).await.unwrap();
+    let old = touming_api::auth::PasswordHasher::new(19456, 3, 1)
+        .unwrap()
+        .hash(PASSWORD)
+        .await
+        .unwrap();
     assert!(old.contains("t=3"));
-    app.sql(&format!("UPDATE \"user\" SET password_hash = '{old}' WHERE username = '210102-filler'"))
-        .await;
+    app.sql(&format!(
+        "UPDATE \"user\" SET password_hash = '{old}' WHERE username = '210102-filler'"
+    ))
+    .await;
     app.login("210102-filler", PASSWORD).await;
     let stored = touming_worker::entity::user::Entity::find()
         .filter(touming_worker::entity::user::Column::Username.eq("210102-filler"))
@@ -116,7 +163,10 @@ async fn a_password_hashed_with_old_parameters_is_rehashed_at_login() {
         .unwrap()
         .unwrap()
         .password_hash;
-    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
     app.stop().await;
 }
 
@@ -128,27 +178,46 @@ async fn changing_the_password_enforces_the_rules_and_ends_every_session() {
     let world = World::build(&app).await;
     let first = world.login(&app, &world.heping, Role::Filler).await;
     let second = world.login(&app, &world.heping, Role::Filler).await;
-    let change = "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) }";
+    let change =
+        "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) }";
 
     for (new, problem) in [
         ("short1A!", "too short"),
         ("alllowercaseletters", "one class"),
         ("Xx210102-filler9", "contains the username"),
     ] {
-        let r = app.graphql(Some(&first), change, json!({ "o": PASSWORD, "n": new })).await;
+        let r = app
+            .graphql(Some(&first), change, json!({ "o": PASSWORD, "n": new }))
+            .await;
         assert_eq!(error_code(&r), Some("VALIDATION"), "{problem}: {r}");
         assert_eq!(error_fields(&r), vec!["newPassword"], "{problem}");
     }
-    let wrong_old = app.graphql(Some(&first), change, json!({ "o": "Nope#2025nope", "n": "Fresh#2026password" })).await;
+    let wrong_old = app
+        .graphql(
+            Some(&first),
+            change,
+            json!({ "o": "Nope#2025nope", "n": "Fresh#2026password" }),
+        )
+        .await;
     assert_eq!(error_fields(&wrong_old), vec!["oldPassword"]);
 
-    let ok = app.graphql(Some(&first), change, json!({ "o": PASSWORD, "n": "Fresh#2026password" })).await;
+    let ok = app
+        .graphql(
+            Some(&first),
+            change,
+            json!({ "o": PASSWORD, "n": "Fresh#2026password" }),
+        )
+        .await;
     assert_eq!(ok["data"]["changePassword"], true, "{ok}");
     for token in [&first, &second] {
-        let r = app.graphql(Some(token), "{ me { user { username } } }", json!({})).await;
+        let r = app
+            .graphql(Some(token), "{ me { user { username } } }", json!({}))
+            .await;
         assert_eq!(error_code(&r), Some("UNAUTHENTICATED"), "{r}");
     }
-    let old = app.graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD })).await;
+    let old = app
+        .graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD }))
+        .await;
     assert_eq!(error_code(&old), Some("UNAUTHENTICATED"));
     app.login("210102-filler", "Fresh#2026password").await;
     app.stop().await;
@@ -166,9 +235,15 @@ async fn the_browser_logs_in_with_an_http_only_strict_cookie() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("touming_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let pair = cookie.split(';').next().unwrap().to_owned();
 
     let me: serde_json::Value = app
@@ -184,8 +259,19 @@ async fn the_browser_logs_in_with_an_http_only_strict_cookie() {
         .unwrap();
     assert_eq!(me["data"]["me"]["user"]["username"], "210102-filler");
 
-    let out = app.client.post(app.url("/auth/logout")).header("cookie", &pair).send().await.unwrap();
-    assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let out = app
+        .client
+        .post(app.url("/auth/logout"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        out.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
     let after: serde_json::Value = app
         .client
         .post(app.url("/graphql"))

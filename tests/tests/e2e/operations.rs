@@ -15,15 +15,33 @@ async fn health_readiness_and_metrics_answer() {
     assert_eq!(ready.text().await.unwrap(), "ready");
 
     let token = world.login(&app, &world.heping, Role::Filler).await;
-    let request = json!({ "query": "query MyOrg { me { org { name } } }", "operationName": "MyOrg" });
-    let response = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&request).send().await.unwrap();
+    let request =
+        json!({ "query": "query MyOrg { me { org { name } } }", "operationName": "MyOrg" });
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
-    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
         metrics.contains("touming_graphql_requests_total{operation=\"MyOrg\",outcome=\"ok\"} 1"),
         "{metrics}"
     );
-    assert!(metrics.contains("touming_graphql_request_duration_seconds_bucket{operation=\"MyOrg\""));
+    assert!(
+        metrics.contains("touming_graphql_request_duration_seconds_bucket{operation=\"MyOrg\"")
+    );
     app.stop().await;
 }
 
@@ -32,7 +50,13 @@ async fn graphiql_is_served_on_get() {
     let app = spawn_app().await;
     let page = app.client.get(app.url("/graphql")).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("graphiql")
+    );
     app.stop().await;
 }
 

@@ -36,7 +36,11 @@ async fn a_session_ends_after_twelve_hours_however_active() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let token = world.login(&app, &world.heping, Role::Filler).await;
-    let row = touming_worker::entity::session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let row = touming_worker::entity::session::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let lifetime = row.expires_at - row.created_at;
     assert_eq!(lifetime.num_hours(), 12);
 
@@ -58,9 +62,14 @@ async fn logout_revokes_the_session_and_only_that_one() {
     let world = World::build(&app).await;
     let laptop = world.login(&app, &world.heping, Role::Filler).await;
     let desktop = world.login(&app, &world.heping, Role::Filler).await;
-    let out = app.graphql(Some(&laptop), "mutation { logout }", json!({})).await;
+    let out = app
+        .graphql(Some(&laptop), "mutation { logout }", json!({}))
+        .await;
     assert_eq!(out["data"]["logout"], true);
-    assert_eq!(error_code(&app.graphql(Some(&laptop), ME, json!({})).await), Some("UNAUTHENTICATED"));
+    assert_eq!(
+        error_code(&app.graphql(Some(&laptop), ME, json!({})).await),
+        Some("UNAUTHENTICATED")
+    );
     assert!(app.graphql(Some(&desktop), ME, json!({})).await["data"]["me"].is_object());
     let unknown = app.graphql(Some("not-a-token"), ME, json!({})).await;
     assert_eq!(error_code(&unknown), Some("UNAUTHENTICATED"));

@@ -51,7 +51,11 @@ const CASES: &[Case] = &[
 ];
 
 async fn snapshot(app: &TestApp) -> (i64, i64, i64) {
-    (app.count("org").await, app.count("user").await, app.count("session").await)
+    (
+        app.count("org").await,
+        app.count("user").await,
+        app.count("session").await,
+    )
 }
 
 async fn actor_id(app: &TestApp, username: &str) -> String {
@@ -73,23 +77,49 @@ async fn outsiders_get_not_found_or_forbidden_and_nothing_changes() {
     let world = World::build(&app).await;
     let target = world.heping.id.to_string();
     let target_actor = actor_id(&app, "210102-filler").await;
-    let code = touming_domain::CreditCode::complete("12210102MB0009999").unwrap().to_string();
+    let code = touming_domain::CreditCode::complete("12210102MB0009999")
+        .unwrap()
+        .to_string();
     let variables = json!({ "id": target, "actor": target_actor, "code": code });
 
     // (who, token, is an admin there)
     let callers = [
-        ("another province's admin", world.login(&app, &world.fujian, Role::Admin).await, true),
-        ("a sibling county's admin", world.login(&app, &world.shenhe, Role::Admin).await, true),
-        ("a sibling county's filler", world.login(&app, &world.shenhe, Role::Filler).await, false),
-        ("an institution's filler", world.login(&app, &world.hospital, Role::Filler).await, false),
+        (
+            "another province's admin",
+            world.login(&app, &world.fujian, Role::Admin).await,
+            true,
+        ),
+        (
+            "a sibling county's admin",
+            world.login(&app, &world.shenhe, Role::Admin).await,
+            true,
+        ),
+        (
+            "a sibling county's filler",
+            world.login(&app, &world.shenhe, Role::Filler).await,
+            false,
+        ),
+        (
+            "an institution's filler",
+            world.login(&app, &world.hospital, Role::Filler).await,
+            false,
+        ),
     ];
     let before = snapshot(&app).await;
     for (who, token, admin) in &callers {
         for case in CASES {
-            let r: Value = app.graphql(Some(token), case.document, variables.clone()).await;
+            let r: Value = app
+                .graphql(Some(token), case.document, variables.clone())
+                .await;
             let code = error_code(&r);
-            let admin_only = case.mutation || case.name.starts_with("users") || case.name.starts_with("auditLog");
-            let expected = if admin_only && !admin { "FORBIDDEN" } else { "NOT_FOUND" };
+            let admin_only = case.mutation
+                || case.name.starts_with("users")
+                || case.name.starts_with("auditLog");
+            let expected = if admin_only && !admin {
+                "FORBIDDEN"
+            } else {
+                "NOT_FOUND"
+            };
             assert_eq!(code, Some(expected), "{who} on {}: {r}", case.name);
         }
     }
@@ -98,8 +128,14 @@ async fn outsiders_get_not_found_or_forbidden_and_nothing_changes() {
     // The same operations succeed from inside: the city's admin sees and changes 和平区.
     let city_admin = world.login(&app, &world.shenyang, Role::Admin).await;
     for case in CASES {
-        let r = app.graphql(Some(&city_admin), case.document, variables.clone()).await;
-        assert!(r.get("errors").is_none(), "city admin on {}: {r}", case.name);
+        let r = app
+            .graphql(Some(&city_admin), case.document, variables.clone())
+            .await;
+        assert!(
+            r.get("errors").is_none(),
+            "city admin on {}: {r}",
+            case.name
+        );
     }
     app.stop().await;
 }
@@ -109,15 +145,31 @@ async fn an_institution_user_sees_only_its_institution() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let token = world.login(&app, &world.hospital, Role::Filler).await;
-    let r = app.graphql(Some(&token), "{ orgs { totalCount edges { node { code } } } }", json!({})).await;
+    let r = app
+        .graphql(
+            Some(&token),
+            "{ orgs { totalCount edges { node { code } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(r["data"]["orgs"]["totalCount"], 1, "{r}");
-    assert_eq!(r["data"]["orgs"]["edges"][0]["node"]["code"], world.hospital.code);
+    assert_eq!(
+        r["data"]["orgs"]["edges"][0]["node"]["code"],
+        world.hospital.code
+    );
     // Its parent county is outside its view.
     let parent = app
-        .graphql(Some(&token), "{ me { org { parent { id } path { code } } } }", json!({}))
+        .graphql(
+            Some(&token),
+            "{ me { org { parent { id } path { code } } } }",
+            json!({}),
+        )
         .await;
     assert!(parent["data"]["me"]["org"]["parent"].is_null(), "{parent}");
-    assert_eq!(parent["data"]["me"]["org"]["path"], json!([{ "code": world.hospital.code }]));
+    assert_eq!(
+        parent["data"]["me"]["org"]["path"],
+        json!([{ "code": world.hospital.code }])
+    );
     app.stop().await;
 }
 
@@ -126,7 +178,13 @@ async fn a_province_sees_its_whole_tree_and_never_another_province() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let token = world.login(&app, &world.liaoning, Role::Admin).await;
-    let r = app.graphql(Some(&token), "{ orgs(first: 200) { totalCount edges { node { code } } } }", json!({})).await;
+    let r = app
+        .graphql(
+            Some(&token),
+            "{ orgs(first: 200) { totalCount edges { node { code } } } }",
+            json!({}),
+        )
+        .await;
     let codes: Vec<&str> = r["data"]["orgs"]["edges"]
         .as_array()
         .unwrap()
@@ -136,17 +194,32 @@ async fn a_province_sees_its_whole_tree_and_never_another_province() {
     assert_eq!(codes.len(), 5, "{r}");
     assert!(!codes.contains(&"350000") && !codes.contains(&"350400"));
     let search = app
-        .graphql(Some(&token), "{ orgs(search: \"三明\") { totalCount } }", json!({}))
+        .graphql(
+            Some(&token),
+            "{ orgs(search: \"三明\") { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(search["data"]["orgs"]["totalCount"], 0);
     let other = app
-        .graphql(Some(&token), "query($id: ID!) { org(id: $id) { name } }", json!({ "id": world.sanming.id.to_string() }))
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { org(id: $id) { name } }",
+            json!({ "id": world.sanming.id.to_string() }),
+        )
         .await;
     assert_eq!(error_code(&other), Some("NOT_FOUND"));
-    let nonsense = app.graphql(Some(&token), "{ org(id: \"abc\") { name } }", json!({})).await;
+    let nonsense = app
+        .graphql(Some(&token), "{ org(id: \"abc\") { name } }", json!({}))
+        .await;
     assert_eq!(error_code(&nonsense), Some("NOT_FOUND"));
-    let missing = app.graphql(Some(&token), "{ org(id: \"999999\") { name } }", json!({})).await;
-    assert_eq!(missing["errors"][0]["message"], other["errors"][0]["message"], "absent and foreign look alike");
+    let missing = app
+        .graphql(Some(&token), "{ org(id: \"999999\") { name } }", json!({}))
+        .await;
+    assert_eq!(
+        missing["errors"][0]["message"], other["errors"][0]["message"],
+        "absent and foreign look alike"
+    );
     app.stop().await;
 }
 
@@ -157,7 +230,12 @@ async fn anonymous_callers_are_unauthenticated() {
     for case in CASES {
         let variables = json!({ "id": world.heping.id.to_string(), "actor": "1", "code": "x" });
         let r = app.graphql(None, case.document, variables).await;
-        assert_eq!(error_code(&r), Some("UNAUTHENTICATED"), "{}: {r}", case.name);
+        assert_eq!(
+            error_code(&r),
+            Some("UNAUTHENTICATED"),
+            "{}: {r}",
+            case.name
+        );
     }
     app.stop().await;
 }

@@ -35,10 +35,22 @@ async fn purging_sessions_removes_only_those_that_ended_a_day_ago() {
     .unwrap();
     assert_eq!(app.count("session").await, 2);
 
-    app.state().queue.enqueue(&Job::PurgeSessions).await.unwrap();
+    app.state()
+        .queue
+        .enqueue(&Job::PurgeSessions)
+        .await
+        .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while session::Entity::find_by_id(old.id).one(&app.db).await.unwrap().is_some() {
-        assert!(std::time::Instant::now() < deadline, "the worker did not purge in 10 s");
+    while session::Entity::find_by_id(old.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker did not purge in 10 s"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(app.count("session").await, 1, "the live session stays");

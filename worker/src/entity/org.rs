@@ -26,7 +26,9 @@ impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
     pub fn kind(&self) -> touming_domain::OrgKind {
-        self.kind.parse().unwrap_or(touming_domain::OrgKind::Institution)
+        self.kind
+            .parse()
+            .unwrap_or(touming_domain::OrgKind::Institution)
     }
 
     pub fn org_path(&self) -> touming_domain::OrgPath {
