@@ -14,7 +14,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::Html;
 use axum::routing::{get, post};
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::graphql::ToumingSchema;
 use crate::state::AppState;
@@ -48,10 +48,13 @@ pub fn router(app: App) -> Router {
     } else {
         api.fallback(get(|| async { Html(NO_WEB_APP) }))
     };
+    // One span per request, and one line per response with its status and latency.
     router.layer(
-        TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-        }),
+        TraceLayer::new_for_http()
+            .make_span_with(|request: &axum::http::Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            })
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
     )
 }
 
