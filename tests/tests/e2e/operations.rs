@@ -70,3 +70,48 @@ fn the_schema_file_is_up_to_date() {
         "api/schema.graphql is stale: run `make schema` (touming schema > api/schema.graphql)"
     );
 }
+
+#[tokio::test]
+async fn the_database_is_set_up_as_the_design_asks() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    let backend = app.db.get_database_backend();
+    let one = |sql: &str| {
+        app.db
+            .query_one_raw(Statement::from_string(backend, sql.to_owned()))
+    };
+    match backend {
+        DbBackend::Sqlite => {
+            let wal = one("PRAGMA journal_mode").await.unwrap().unwrap();
+            assert_eq!(
+                wal.try_get_by_index::<String>(0).unwrap().to_lowercase(),
+                "wal"
+            );
+            let fk = one("PRAGMA foreign_keys").await.unwrap().unwrap();
+            assert_eq!(fk.try_get_by_index::<i32>(0).unwrap(), 1);
+            let busy = one("PRAGMA busy_timeout").await.unwrap().unwrap();
+            assert!(busy.try_get_by_index::<i32>(0).unwrap() >= 1000);
+        }
+        DbBackend::Postgres => {
+            // Subtree range scans need bytewise ordering of the org path.
+            let collation = one(
+                "SELECT collation_name FROM information_schema.columns WHERE table_name = 'org' AND column_name = 'path'",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(collation.try_get_by_index::<String>(0).unwrap(), "C");
+        }
+        other => panic!("unexpected backend {other:?}"),
+    }
+    // Foreign keys hold on both: a user of an org that does not exist is refused.
+    let orphan = app
+        .db
+        .execute_unprepared(
+            "INSERT INTO \"user\" (org_id, username, display_name, roles, password_hash, failed_logins, active, password_changed_at, created_at) \
+             VALUES (987654, 'orphan', 'x', 'VIEWER', 'x', 0, true, '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')",
+        )
+        .await;
+    assert!(orphan.is_err(), "foreign key not enforced");
+    app.stop().await;
+}
