@@ -5,12 +5,14 @@
 //! everything is a function of its inputs, so it can be tested exhaustively and run
 //! anywhere.
 
+pub mod calendar;
 pub mod credit_code;
 pub mod division_code;
 pub mod org;
 pub mod password_policy;
 pub mod role;
 
+pub use calendar::{Calendar, CalendarError, YearSchedule};
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use division_code::{DivisionCode, DivisionCodeError, DivisionLevel};
 pub use org::{OrgKind, OrgPath, PlacementError, check_placement};
