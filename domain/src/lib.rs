@@ -6,6 +6,7 @@
 //! anywhere.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod credit_code;
 pub mod division_code;
 pub mod org;
