@@ -16,6 +16,18 @@ use crate::http::metrics::Metrics;
 use crate::http::{App, router};
 use crate::state::AppState;
 
+/// Brings the schema up to date and the built-in catalogues with it. Idempotent; in
+/// production the migration job runs it before any server starts.
+pub async fn prepare(db: &DatabaseConnection) -> anyhow::Result<()> {
+    crate::db::migrate(db)
+        .await
+        .context("migrating the database")?;
+    crate::catalogue::store::ensure_builtins(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the built-in catalogues: {e:?}"))?;
+    Ok(())
+}
+
 /// The state every handler shares, with the queue the configuration asks for.
 pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
     let auth = &config.auth;

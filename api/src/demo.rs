@@ -80,7 +80,7 @@ impl Seeder<'_> {
     }
 
     async fn account(&mut self, org: &org::Model, role: Role) -> anyhow::Result<()> {
-        let username = format!("{}-{}", org.code, role.as_str().to_lowercase());
+        let username = format!("{}-{}", org.code, role.as_str()).to_lowercase();
         let new = NewUser {
             username: username.clone(),
             display_name: format!("{}{}", org.name, role.label()),
@@ -89,7 +89,11 @@ impl Seeder<'_> {
         };
         users::create(self.state, &self.actor, org, new).await?;
         self.accounts.push(DemoAccount {
-            username: format!("{}-{}", org.code, role.as_str().to_lowercase()),
+            // Credit codes are printed as issued (upper case); login ignores case.
+            username: match org.kind() {
+                OrgKind::Institution => format!("{}-{}", org.code, role.as_str().to_lowercase()),
+                _ => username,
+            },
             org_name: org.name.clone(),
             role,
         });

@@ -8,6 +8,25 @@ use chrono::{DateTime, Utc};
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// For file imports: where in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+            sheet: None,
+            row: None,
+            column: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,10 +60,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        ApiError::Validation(vec![FieldError::new(field, message)])
     }
 
     pub fn code(&self) -> &'static str {
@@ -120,10 +136,7 @@ pub fn finish_errors(errors: &mut [async_graphql::ServerError]) {
             .is_none()
         {
             let mut ext = error.extensions.take().unwrap_or_default();
-            let fields = vec![FieldError {
-                field: "query".into(),
-                message: error.message.clone(),
-            }];
+            let fields = vec![FieldError::new("query", error.message.clone())];
             ext.set("code", "VALIDATION");
             ext.set(
                 "fields",

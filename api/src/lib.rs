@@ -4,6 +4,8 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
+pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod demo;

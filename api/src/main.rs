@@ -39,6 +39,14 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Platform operator: create an operator account (manages the calendar and the
+    /// built-in catalogues).
+    CreateOperator {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "TOUMING_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
     /// Platform operator: create a province (a top-level tenant) and its first admin.
     CreateProvince {
         /// GB/T 2260 code ending in 0000, e.g. 350000.
@@ -72,8 +80,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Schema => unreachable!("handled above"),
         Command::Migrate => {
             let db = db::connect(&config.database).await?;
-            db::migrate(&db).await?;
-            println!("数据库已是最新结构。");
+            app::prepare(&db).await?;
+            println!("数据库已是最新结构，内置目录已载入。");
         }
         Command::Serve => {
             let db = db::connect(&config.database).await?;
@@ -84,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Work => {
             let db = db::connect(&config.database).await?;
-            db::migrate(&db).await?;
+            app::prepare(&db).await?;
             let state = app::build_state(config, db).await?;
             let (stop, signal) = watch::channel(false);
             let worker = tokio::spawn(app::worker(&state).run(signal));
@@ -100,6 +108,9 @@ async fn main() -> anyhow::Result<()> {
             app::termination().await;
             running.stop().await;
         }
+        Command::CreateOperator { username, password } => {
+            create_operator(config, username, password).await?
+        }
         Command::CreateProvince {
             code,
             name,
@@ -107,7 +118,7 @@ async fn main() -> anyhow::Result<()> {
             admin_password,
         } => {
             let db = db::connect(&config.database).await?;
-            db::migrate(&db).await?;
+            app::prepare(&db).await?;
             let state = app::build_state(config, db).await?;
             let operator = Actor {
                 id: None,
@@ -133,6 +144,26 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+async fn create_operator(config: Config, username: String, password: String) -> anyhow::Result<()> {
+    let db = db::connect(&config.database).await?;
+    app::prepare(&db).await?;
+    let state = app::build_state(config, db).await?;
+    let platform = orgs::ensure_platform(&state.db).await?;
+    let operator = Actor {
+        name: Some("platform-operator".into()),
+        ..Actor::default()
+    };
+    let new = users::NewUser {
+        username,
+        display_name: "平台运营管理员".into(),
+        roles: vec![Role::Admin],
+        password,
+    };
+    let user = users::create(&state, &operator, &platform, new).await?;
+    println!("已创建平台运营账号 {}", user.username);
     Ok(())
 }
 

@@ -95,3 +95,53 @@ pub async fn create(
 fn code_taken(code: &str) -> ApiError {
     ApiError::field("code", format!("代码 {code} 已被使用"))
 }
+
+/// The platform operator's org, created on first use. It owns the built-in catalogues
+/// and is where operator accounts live.
+pub async fn ensure_platform(db: &DatabaseConnection) -> ApiResult<org::Model> {
+    let kind = OrgKind::Platform.as_str();
+    if let Some(platform) = org::Entity::find()
+        .filter(org::Column::Kind.eq(kind))
+        .one(db)
+        .await?
+    {
+        return Ok(platform);
+    }
+    let txn = db.begin().await?;
+    let inserted = org::ActiveModel {
+        id: NotSet,
+        parent_id: Set(None),
+        kind: Set(kind.to_owned()),
+        code: Set(PLATFORM_CODE.to_owned()),
+        name: Set("透明平台".to_owned()),
+        path: Set(format!("pending:{PLATFORM_CODE}")),
+        depth: Set(0),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let id = inserted.id;
+    let mut active = inserted.into_active_model();
+    active.path = Set(OrgPath::root(id).as_str().to_owned());
+    let platform = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &Actor {
+            name: Some("touming".into()),
+            ..Actor::default()
+        },
+        Entry {
+            action: "org.create",
+            entity: "org",
+            entity_id: Some(platform.id),
+            org: Some(&platform),
+            before: None,
+            after: Some(json!(platform)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(platform)
+}
+
+pub const PLATFORM_CODE: &str = "PLATFORM";

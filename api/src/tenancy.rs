@@ -8,8 +8,8 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
-use touming_domain::{OrgPath, Role};
-use touming_worker::entity::{audit_event, org, user};
+use touming_domain::{OrgKind, OrgPath, Role};
+use touming_worker::entity::{audit_event, catalogue, catalogue_version, org, user};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -34,6 +34,85 @@ impl<'a> Guard<'a> {
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+
+    /// The platform operator: an ADMIN of the platform org.
+    pub fn is_operator(&self) -> bool {
+        self.viewer.org.kind() == OrgKind::Platform && self.viewer.has_role(Role::Admin)
+    }
+
+    pub fn require_operator(&self) -> ApiResult<()> {
+        if self.is_operator() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Publishing catalogues is for a province's ADMIN (for its province) or the operator.
+    pub fn require_catalogue_manager(&self) -> ApiResult<()> {
+        let kind = self.viewer.org.kind();
+        if self.viewer.has_role(Role::Admin)
+            && matches!(kind, OrgKind::Province | OrgKind::Platform)
+        {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The top of the viewer's tree: its province (or the platform org).
+    pub fn province_id(&self) -> i64 {
+        self.viewer
+            .org
+            .org_path()
+            .ids()
+            .first()
+            .copied()
+            .unwrap_or(self.viewer.org.id)
+    }
+
+    /// Catalogues the viewer may read: its province's and the platform's built-in ones.
+    pub fn catalogues(&self) -> Select<catalogue::Entity> {
+        let platform = Query::select()
+            .column(org::Column::Id)
+            .from(org::Entity)
+            .and_where(Expr::col(org::Column::Kind).eq(OrgKind::Platform.as_str()))
+            .to_owned();
+        catalogue::Entity::find().filter(
+            Condition::any()
+                .add(catalogue::Column::OwnerOrgId.eq(self.province_id()))
+                .add(catalogue::Column::OwnerOrgId.in_subquery(platform)),
+        )
+    }
+
+    pub async fn catalogue(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> ApiResult<catalogue::Model> {
+        self.catalogues()
+            .filter(catalogue::Column::Id.eq(id))
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound("目录"))
+    }
+
+    /// A catalogue version and its catalogue, if the viewer may read the catalogue.
+    pub async fn catalogue_version(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> ApiResult<(catalogue::Model, catalogue_version::Model)> {
+        let version = catalogue_version::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound("目录版本"))?;
+        let catalogue = self
+            .catalogue(db, version.catalogue_id)
+            .await
+            .map_err(|_| ApiError::NotFound("目录版本"))?;
+        Ok((catalogue, version))
     }
 
     fn range(&self) -> (String, String) {

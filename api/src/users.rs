@@ -53,28 +53,22 @@ pub async fn create(
     let display_name = new.display_name.trim().to_owned();
     let mut problems = Vec::new();
     if !valid_username(&username) {
-        problems.push(FieldError {
-            field: "username".into(),
-            message: "用户名为 3–64 位小写字母、数字或 . _ @ -".into(),
-        });
+        problems.push(FieldError::new(
+            "username",
+            "用户名为 3–64 位小写字母、数字或 . _ @ -",
+        ));
     }
     if display_name.is_empty() || display_name.chars().count() > 50 {
-        problems.push(FieldError {
-            field: "displayName".into(),
-            message: "姓名不能为空，且不超过 50 个字符".into(),
-        });
+        problems.push(FieldError::new(
+            "displayName",
+            "姓名不能为空，且不超过 50 个字符",
+        ));
     }
     if new.roles.is_empty() {
-        problems.push(FieldError {
-            field: "roles".into(),
-            message: "至少需要一个角色".into(),
-        });
+        problems.push(FieldError::new("roles", "至少需要一个角色"));
     }
     if let Err(e) = check_password(&new.password, &username) {
-        problems.push(FieldError {
-            field: "password".into(),
-            message: e.to_string(),
-        });
+        problems.push(FieldError::new("password", e.to_string()));
     }
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));

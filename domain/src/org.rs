@@ -10,6 +10,9 @@ use crate::division_code::{DivisionCode, DivisionCodeError, DivisionLevel};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrgKind {
+    /// The platform operator's own org: owns the built-in catalogues and the calendar.
+    /// It has no parent and no children; it is never created through the API.
+    Platform,
     /// 省级卫生健康委员会
     Province,
     /// 市级卫生健康委员会
@@ -30,6 +33,7 @@ impl OrgKind {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            OrgKind::Platform => "PLATFORM",
             OrgKind::Province => "PROVINCE",
             OrgKind::City => "CITY",
             OrgKind::County => "COUNTY",
@@ -39,6 +43,7 @@ impl OrgKind {
 
     pub fn label(self) -> &'static str {
         match self {
+            OrgKind::Platform => "平台",
             OrgKind::Province => "省",
             OrgKind::City => "市",
             OrgKind::County => "县/区",
@@ -48,13 +53,13 @@ impl OrgKind {
 
     /// Bureaus carry a division code; institutions a credit code.
     pub fn is_bureau(self) -> bool {
-        self != OrgKind::Institution
+        !matches!(self, OrgKind::Institution | OrgKind::Platform)
     }
 
     /// The kinds an org of this kind may hang under. A province is a top-level tenant.
     pub fn allowed_parents(self) -> &'static [OrgKind] {
         match self {
-            OrgKind::Province => &[],
+            OrgKind::Platform | OrgKind::Province => &[],
             OrgKind::City => &[OrgKind::Province],
             // Counties administered directly by a province (省直辖县级行政单位) exist.
             OrgKind::County => &[OrgKind::City, OrgKind::Province],
@@ -86,6 +91,8 @@ pub enum PlacementError {
     ParentRequired { kind: &'static str },
     #[error("省级机构不能有上级机构")]
     ProvinceHasNoParent,
+    #[error("平台机构由系统创建，不能新建")]
+    PlatformIsBuiltIn,
     #[error("“{kind}”不能设在“{parent}”之下")]
     WrongParentKind {
         kind: &'static str,
@@ -106,6 +113,7 @@ impl PlacementError {
             PlacementError::ParentRequired { .. }
             | PlacementError::ProvinceHasNoParent
             | PlacementError::WrongParentKind { .. } => "parentId",
+            PlacementError::PlatformIsBuiltIn => "kind",
             _ => "code",
         }
     }
@@ -119,6 +127,7 @@ pub fn check_placement(
     parent: Option<(OrgKind, &str)>,
 ) -> Result<String, PlacementError> {
     match (kind, parent) {
+        (OrgKind::Platform, _) => return Err(PlacementError::PlatformIsBuiltIn),
         (OrgKind::Province, Some(_)) => return Err(PlacementError::ProvinceHasNoParent),
         (OrgKind::Province, None) => {}
         (_, None) => return Err(PlacementError::ParentRequired { kind: kind.label() }),
@@ -146,7 +155,7 @@ pub fn check_placement(
     }
     let division = DivisionCode::parse(code)?;
     let level = match kind {
-        OrgKind::Province => DivisionLevel::Province,
+        OrgKind::Province | OrgKind::Platform => DivisionLevel::Province,
         OrgKind::City => DivisionLevel::Prefecture,
         _ => DivisionLevel::County,
     };

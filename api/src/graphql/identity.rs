@@ -68,7 +68,7 @@ impl IdentityQuery {
             Order::Ascending,
             PageArgs { first, after },
             |u| u.id,
-            User::from,
+            |u| Ok(User::from(u)),
         )
         .await?)
     }
@@ -115,7 +115,7 @@ impl IdentityQuery {
             Order::Descending,
             PageArgs { first, after },
             |e| e.id,
-            AuditEvent,
+            |e| Ok(AuditEvent(e)),
         )
         .await?)
     }

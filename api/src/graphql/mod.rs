@@ -1,5 +1,7 @@
 //! The GraphQL API (see ../shared/API.md for the contract).
 
+pub mod calendar;
+pub mod catalogues;
 pub mod context;
 pub mod identity;
 pub mod orgs;
@@ -11,10 +13,20 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::config::GraphqlConfig;
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, orgs::OrgQuery);
+pub struct Query(
+    identity::IdentityQuery,
+    orgs::OrgQuery,
+    catalogues::CatalogueQuery,
+    calendar::CalendarQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, orgs::OrgMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    orgs::OrgMutation,
+    catalogues::CatalogueMutation,
+    calendar::CalendarMutation,
+);
 
 pub type ToumingSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -63,7 +63,7 @@ impl OrgQuery {
             Order::Ascending,
             PageArgs { first, after },
             |o| o.id,
-            Org,
+            |o| Ok(Org(o)),
         )
         .await?)
     }

@@ -47,7 +47,7 @@ pub async fn page<E, N>(
     order: Order,
     PageArgs { first, after }: PageArgs,
     id_of: impl Fn(&E::Model) -> i64,
-    wrap: impl Fn(E::Model) -> N,
+    wrap: impl Fn(E::Model) -> ApiResult<N>,
 ) -> ApiResult<Page<N>>
 where
     E: EntityTrait,
@@ -79,9 +79,10 @@ where
     rows.truncate(first as usize);
     let mut connection =
         Connection::with_additional_fields(false, has_next, TotalCount { total_count: total });
-    connection.edges.extend(
-        rows.into_iter()
-            .map(|row| Edge::new(id_of(&row).to_string(), wrap(row))),
-    );
+    for row in rows {
+        connection
+            .edges
+            .push(Edge::new(id_of(&row).to_string(), wrap(row)?));
+    }
     Ok(connection)
 }

@@ -12,6 +12,7 @@ use async_graphql::Result;
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "touming_domain::OrgKind")]
 pub enum OrgKind {
+    Platform,
     Province,
     City,
     County,
@@ -96,7 +97,7 @@ impl Org {
             Order::Ascending,
             PageArgs { first, after },
             |o| o.id,
-            Org,
+            |o| Ok(Org(o)),
         )
         .await?)
     }

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::App;
-use super::client::{SESSION_COOKIE, client_ip, session_token};
-use crate::auth::{login, session};
+use super::client::{self, SESSION_COOKIE, client_ip};
+use crate::auth::login;
 use crate::error::ApiError;
 
 #[derive(Deserialize)]
@@ -66,8 +66,7 @@ pub async fn logout(
 ) -> Response {
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
-    if let Some(token) = session_token(&headers)
-        && let Ok(viewer) = session::resolve(&state.db, &token, Some(ip), &state.config.auth).await
+    if let Ok(Some(viewer)) = client::viewer(state, &headers, ip).await
         && let Err(e) = crate::graphql::identity::logout(&state.db, &viewer).await
     {
         return error_response(e);
@@ -76,12 +75,15 @@ pub async fn logout(
     ([(SET_COOKIE, clear)], Json(json!({ "ok": true }))).into_response()
 }
 
-fn error_response(error: ApiError) -> Response {
+/// An error as JSON `{code, message}` with the HTTP status it stands for.
+pub fn error_response(error: ApiError) -> Response {
     let status = match &error {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         ApiError::Locked { .. } => StatusCode::LOCKED,
         ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Validation(_) => StatusCode::BAD_REQUEST,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Forbidden => StatusCode::FORBIDDEN,
         ApiError::Internal(cause) => {
             tracing::error!(error = ?cause, "internal error");
             StatusCode::INTERNAL_SERVER_ERROR

@@ -5,6 +5,10 @@ use std::net::{IpAddr, SocketAddr};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 
+use crate::auth::{Viewer, session};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
 pub const SESSION_COOKIE: &str = "touming_session";
 
 /// The client address: the socket's peer, or the first X-Forwarded-For entry when the
@@ -39,6 +43,32 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_owned())
+}
+
+/// The signed-in caller of an HTTP request: `Ok(None)` without a token,
+/// `UNAUTHENTICATED` for a token that leads to no live session.
+pub async fn viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: IpAddr,
+) -> ApiResult<Option<Viewer>> {
+    match session_token(headers) {
+        None => Ok(None),
+        Some(token) => session::resolve(&state.db, &token, Some(ip), &state.config.auth)
+            .await
+            .map(Some),
+    }
+}
+
+/// `viewer` for handlers that need one: no token is `UNAUTHENTICATED` too.
+pub async fn require_viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: IpAddr,
+) -> ApiResult<Viewer> {
+    viewer(state, headers, ip)
+        .await?
+        .ok_or(ApiError::Unauthenticated("请先登录"))
 }
 
 #[cfg(test)]

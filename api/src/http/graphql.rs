@@ -12,8 +12,7 @@ use axum::response::{Html, IntoResponse};
 use tracing::Instrument;
 
 use super::App;
-use super::client::{client_ip, session_token};
-use crate::auth::session;
+use super::client::{self, client_ip};
 use crate::error::{ApiError, finish_errors};
 use crate::graphql::context::RequestContext;
 
@@ -32,20 +31,10 @@ pub async fn execute(
 ) -> GraphQLResponse {
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
-    let (viewer, session_ended) = match session_token(&headers) {
-        None => (None, false),
-        Some(token) => {
-            match session::resolve(&state.db, &token, Some(ip), &state.config.auth).await {
-                Ok(viewer) => (Some(viewer), false),
-                Err(ApiError::Unauthenticated(_)) => (None, true),
-                Err(e) => {
-                    let mut errors = vec![ServerError::new(e.to_string(), None)];
-                    errors[0].source = Some(std::sync::Arc::new(e));
-                    finish_errors(&mut errors);
-                    return async_graphql::Response::from_errors(errors).into();
-                }
-            }
-        }
+    let (viewer, session_ended) = match client::viewer(state, &headers, ip).await {
+        Ok(viewer) => (viewer, false),
+        Err(ApiError::Unauthenticated(_)) => (None, true),
+        Err(e) => return rejected(e),
     };
 
     let mut batch = request.into_inner();

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod export;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -26,9 +27,10 @@ pub struct App {
     pub schema: ToumingSchema,
 }
 
-/// Bodies larger than this are refused before they are read (GraphQL documents are
-/// limited much lower, by `graphql.max_query_bytes`).
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Bodies larger than this are refused before they are read. Uploads (catalogue files
+/// up to 10 MB) need the room; each resolver checks its own, lower limit so the user
+/// gets a clear message, and GraphQL documents are limited by `graphql.max_query_bytes`.
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 pub fn router(app: App) -> Router {
     let web_dir = app.state.config.web_dir.clone();
@@ -39,6 +41,10 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route(
+            "/export/catalogue-versions/{file}",
+            get(export::catalogue_version),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app);
     let index = Path::new(&web_dir).join("index.html");

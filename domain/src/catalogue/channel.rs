@@ -94,6 +94,7 @@ const LABELS: &[(&str, Channel)] = &[
     ("微博", Channel::NewMedia),
     ("公众号", Channel::NewMedia),
     ("客户端", Channel::NewMedia),
+    ("公众号/客户端", Channel::NewMedia),
     ("社区/企事业单位/村公示栏(电子屏)", Channel::BulletinBoard),
     ("公示栏(电子屏)", Channel::BulletinBoard),
     ("公示栏", Channel::BulletinBoard),

@@ -128,6 +128,8 @@ pub struct ItemProblem {
     /// The field, as named in [`Item`].
     pub field: &'static str,
     pub message: String,
+    /// For a duplicate code: the index of the item that has it first.
+    pub duplicate_of: Option<usize>,
 }
 
 impl fmt::Display for ItemProblem {
@@ -144,21 +146,21 @@ pub fn check_items(items: &[Item]) -> Vec<ItemProblem> {
     let mut problems = Vec::new();
     let mut first_row: HashMap<&str, usize> = HashMap::new();
     for (index, item) in items.iter().enumerate() {
+        let duplicate_of = first_row.get(item.code.as_str()).copied();
         let mut problem = |field, message: String| {
             problems.push(ItemProblem {
                 index,
                 field,
                 message,
+                duplicate_of: if field == "code" { duplicate_of } else { None },
             })
         };
         if item.code.trim().is_empty() {
             problem("code", "序号不能为空".into());
-        } else if let Some(first) = first_row.insert(item.code.as_str(), index) {
-            first_row.insert(item.code.as_str(), first);
-            problem(
-                "code",
-                format!("序号 {} 与第 {} 项重复", item.code, first + 1),
-            );
+        } else if duplicate_of.is_some() {
+            problem("code", format!("序号 {} 重复", item.code));
+        } else {
+            first_row.insert(item.code.as_str(), index);
         }
         if item.title.trim().is_empty() {
             problem("title", "公开事项不能为空".into());
@@ -260,7 +262,7 @@ pub(crate) mod tests {
         assert_eq!(problems.len(), 2);
         assert_eq!((problems[0].index, problems[0].field), (1, "weight"));
         assert_eq!((problems[1].index, problems[1].field), (2, "code"));
-        assert!(problems[1].message.contains("第 1 项"));
+        assert_eq!(problems[1].duplicate_of, Some(0));
     }
 
     #[test]
