@@ -105,9 +105,7 @@ impl Running {
 /// Migrates the database, binds `config.listen` (port 0 picks one), serves, and runs
 /// the worker in-process when no Redis is configured.
 pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Running> {
-    crate::db::migrate(&db)
-        .await
-        .context("migrating the database")?;
+    prepare(&db).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

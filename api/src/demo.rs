@@ -115,6 +115,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
         institutions: 0,
         accounts: Vec::new(),
     };
+    // The platform's operator account manages the calendar and built-in catalogues.
+    let platform = orgs::ensure_platform(&state.db).await?;
+    s.account(&platform, Role::Admin).await?;
     let root = s
         .org(None, OrgKind::Province, &province.code, &province.name)
         .await?;

@@ -24,7 +24,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [
+    pub const ALL: [OrgKind; 5] = [
+        OrgKind::Platform,
         OrgKind::Province,
         OrgKind::City,
         OrgKind::County,

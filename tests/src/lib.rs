@@ -3,6 +3,7 @@
 //! `TOUMING_TEST_DATABASE_URL` is set) and, when `TOUMING_TEST_REDIS_URL` is set, a
 //! real Redis carrying the job queue.
 
+pub mod spreadsheet;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -212,4 +213,37 @@ pub fn error_fields(response: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+impl TestApp {
+    /// Uploads a file through a GraphQL multipart request (the variable `$file`).
+    pub async fn graphql_upload(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Value {
+        let mut variables = variables;
+        variables["file"] = Value::Null;
+        let operations = json!({ "query": query, "variables": variables });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.file"] }).to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+            );
+        self.client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON response")
+    }
 }

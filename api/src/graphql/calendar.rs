@@ -7,6 +7,7 @@ use touming_domain::YearSchedule;
 use touming_domain::calendar::expand_dates;
 
 use super::context::ContextExt;
+use super::scalars::Date;
 use crate::calendar;
 use crate::error::ApiError;
 
@@ -16,9 +17,9 @@ pub struct CalendarYear {
     /// The State Council notice it comes from.
     pub notice: String,
     /// Official days off.
-    pub holidays: Vec<NaiveDate>,
+    pub holidays: Vec<Date>,
     /// Weekend days that are working days (补班).
-    pub workdays: Vec<NaiveDate>,
+    pub workdays: Vec<Date>,
 }
 
 #[derive(InputObject)]
@@ -42,26 +43,23 @@ impl CalendarQuery {
         Ok(calendar.year(year).map(|s| CalendarYear {
             year,
             notice: s.notice.clone(),
-            holidays: s.holidays.iter().copied().collect(),
-            workdays: s.workdays.iter().copied().collect(),
+            holidays: s.holidays.iter().copied().map(Date).collect(),
+            workdays: s.workdays.iter().copied().map(Date).collect(),
         }))
     }
 
     /// The `days`-th working day after `from` (the day itself not counted).
-    async fn working_day_deadline(
-        &self,
-        ctx: &Context<'_>,
-        from: NaiveDate,
-        days: i32,
-    ) -> Result<NaiveDate> {
+    async fn working_day_deadline(&self, ctx: &Context<'_>, from: Date, days: i32) -> Result<Date> {
         ctx.viewer()?;
         if !(0..=3650).contains(&days) {
             return Err(ApiError::field("days", "工作日数应在 0 到 3650 之间").into());
         }
         let calendar = calendar::effective(&ctx.state().db).await?;
-        Ok(calendar
-            .add_working_days(from, days as u32)
-            .map_err(|e| ApiError::field("from", e.to_string()))?)
+        Ok(Date(
+            calendar
+                .add_working_days(from.0, days as u32)
+                .map_err(|e| ApiError::field("from", e.to_string()))?,
+        ))
     }
 }
 
@@ -108,8 +106,8 @@ impl CalendarMutation {
         Ok(CalendarYear {
             year: input.year,
             notice: schedule.notice,
-            holidays: schedule.holidays.into_iter().collect(),
-            workdays: schedule.workdays.into_iter().collect(),
+            holidays: schedule.holidays.into_iter().map(Date).collect(),
+            workdays: schedule.workdays.into_iter().map(Date).collect(),
         })
     }
 }

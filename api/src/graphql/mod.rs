@@ -6,6 +6,7 @@ pub mod context;
 pub mod identity;
 pub mod orgs;
 pub mod page;
+pub mod scalars;
 pub mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};

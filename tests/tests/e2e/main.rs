@@ -2,6 +2,8 @@
 //! application is linked once.
 
 mod audit;
+mod calendar;
+mod catalogues;
 mod graphql_limits;
 mod identity;
 mod operations;

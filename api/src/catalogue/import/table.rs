@@ -101,13 +101,20 @@ fn find_layout(sheet: &Sheet) -> Option<Result<Layout, Vec<ImportError>>> {
     let header_row = (0..sheet.rows.len().min(20))
         .find(|&r| (0..sheet.width()).any(|c| norm(sheet.cell(r, c)) == "序号"))?;
     let sub_row = header_row + 1;
-    let has_sub = (0..sheet.width()).any(|c| {
-        let s = norm(sheet.cell(sub_row, c));
-        level_index(&s).is_some()
-            || Audience::from_label(&s).is_some()
-            || DisclosureMode::from_label(&s).is_some()
-            || ADMIN_LEVELS.contains(&s.as_str())
-    });
+    // A sub-header row has nothing of its own under 序号 (at most the merged 序号 itself);
+    // a first data row has its code there.
+    let code_col = (0..sheet.width())
+        .find(|&c| norm(sheet.cell(header_row, c)) == "序号")
+        .unwrap_or(0);
+    let under_code = norm(sheet.cell(sub_row, code_col));
+    let has_sub = (under_code.is_empty() || under_code == "序号")
+        && (0..sheet.width()).any(|c| {
+            let s = norm(sheet.cell(sub_row, c));
+            level_index(&s).is_some()
+                || Audience::from_label(&s).is_some()
+                || DisclosureMode::from_label(&s).is_some()
+                || ADMIN_LEVELS.contains(&s.as_str())
+        });
     let mut columns = Vec::new();
     let mut errors = Vec::new();
     for c in 0..sheet.width() {
