@@ -212,6 +212,32 @@ async fn a_province_imports_its_published_spreadsheet_and_compares_it_with_the_b
         .graphql(Some(&admin), PUBLISH, json!({ "id": version_id }))
         .await;
     assert_eq!(error_code(&again), Some("VALIDATION"));
+    let audit = app
+        .graphql(
+            Some(&admin),
+            "{ auditLog(entity: \"catalogue_version\") { edges { node { action entityId actorName } } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<(&str, &str)> = audit["data"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["action"].as_str().unwrap(),
+                e["node"]["entityId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("catalogue_version.publish", version_id.as_str()),
+            ("catalogue_version.create", version_id.as_str())
+        ],
+        "the broken imports left no trace, the import and the publication did"
+    );
 
     // The diff against the built-in county catalogue, matched by code.
     let catalogues = app.graphql(Some(&admin), CATALOGUES, json!({})).await;
