@@ -5,6 +5,7 @@
 //! everything is a function of its inputs, so it can be tested exhaustively and run
 //! anywhere.
 
+pub mod assessment;
 pub mod calendar;
 pub mod catalogue;
 pub mod credit_code;
