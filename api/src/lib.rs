@@ -2,6 +2,7 @@
 //! command line. See ARCHITECTURE.md for the map.
 
 pub mod app;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -9,7 +9,9 @@
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use touming_domain::{OrgKind, OrgPath, Role};
-use touming_worker::entity::{audit_event, catalogue, catalogue_version, org, user};
+use touming_worker::entity::{
+    assignment, audit_event, catalogue, catalogue_version, org, round, user,
+};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -115,6 +117,78 @@ impl<'a> Guard<'a> {
         Ok((catalogue, version))
     }
 
+    /// Rounds the viewer may see: its province's.
+    pub fn rounds(&self) -> Select<round::Entity> {
+        round::Entity::find().filter(round::Column::OwnerOrgId.eq(self.province_id()))
+    }
+
+    pub async fn round(&self, db: &impl ConnectionTrait, id: i64) -> ApiResult<round::Model> {
+        self.rounds()
+            .filter(round::Column::Id.eq(id))
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound("考核轮次"))
+    }
+
+    /// Checklists of orgs the viewer may see.
+    pub fn assignments(&self) -> Select<assignment::Entity> {
+        assignment::Entity::find()
+            .filter(assignment::Column::OrgId.in_subquery(self.org_ids_in_scope()))
+    }
+
+    /// A checklist and its org, if the viewer may see them.
+    pub async fn assignment(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> ApiResult<(assignment::Model, org::Model)> {
+        let assignment = self
+            .assignments()
+            .filter(assignment::Column::Id.eq(id))
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound("填报表"))?;
+        let org = self.org(db, assignment.org_id).await?;
+        Ok((assignment, org))
+    }
+
+    /// Fill in: a FILLER (or ADMIN) of the checklist's own org.
+    pub fn require_filler_of(&self, org: &org::Model) -> ApiResult<()> {
+        let v = self.viewer;
+        if v.org.id == org.id && (v.has_role(Role::Filler) || v.has_role(Role::Admin)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Review: a REVIEWER (or ADMIN) of the org's parent region; a province reviews its
+    /// own checklist.
+    pub fn is_reviewer_of(&self, org: &org::Model) -> bool {
+        let v = self.viewer;
+        let reviews = v.has_role(Role::Reviewer) || v.has_role(Role::Admin);
+        reviews
+            && org
+                .parent_id
+                .map_or(v.org.id == org.id, |parent| parent == v.org.id)
+    }
+
+    /// A REVIEWER or ADMIN of the round's province (who alone reopens after the deadline).
+    pub fn is_province_reviewer(&self, round: &round::Model) -> bool {
+        let v = self.viewer;
+        v.org.id == round.owner_org_id && (v.has_role(Role::Reviewer) || v.has_role(Role::Admin))
+    }
+
+    fn org_ids_in_scope(&self) -> sea_orm::sea_query::SelectStatement {
+        let (lo, hi) = self.range();
+        Query::select()
+            .column(org::Column::Id)
+            .from(org::Entity)
+            .and_where(Expr::col(org::Column::Path).gte(lo))
+            .and_where(Expr::col(org::Column::Path).lt(hi))
+            .to_owned()
+    }
+
     fn range(&self) -> (String, String) {
         self.viewer.org.org_path().subtree_range()
     }
@@ -148,14 +222,7 @@ impl<'a> Guard<'a> {
 
     /// Users of orgs the viewer may see.
     pub fn users(&self) -> Select<user::Entity> {
-        let (lo, hi) = self.range();
-        let orgs_in_scope = Query::select()
-            .column(org::Column::Id)
-            .from(org::Entity)
-            .and_where(Expr::col(org::Column::Path).gte(lo))
-            .and_where(Expr::col(org::Column::Path).lt(hi))
-            .to_owned();
-        user::Entity::find().filter(user::Column::OrgId.in_subquery(orgs_in_scope))
+        user::Entity::find().filter(user::Column::OrgId.in_subquery(self.org_ids_in_scope()))
     }
 
     pub async fn user(&self, db: &impl ConnectionTrait, id: i64) -> ApiResult<user::Model> {

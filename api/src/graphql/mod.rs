@@ -1,11 +1,13 @@
 //! The GraphQL API (see ../shared/API.md for the contract).
 
+pub mod assignments;
 pub mod calendar;
 pub mod catalogues;
 pub mod context;
 pub mod identity;
 pub mod orgs;
 pub mod page;
+pub mod rounds;
 pub mod scalars;
 pub mod types;
 
@@ -19,6 +21,8 @@ pub struct Query(
     orgs::OrgQuery,
     catalogues::CatalogueQuery,
     calendar::CalendarQuery,
+    rounds::RoundQuery,
+    assignments::AssignmentQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -27,6 +31,8 @@ pub struct Mutation(
     orgs::OrgMutation,
     catalogues::CatalogueMutation,
     calendar::CalendarMutation,
+    rounds::RoundMutation,
+    assignments::AssignmentMutation,
 );
 
 pub type ToumingSchema = Schema<Query, Mutation, EmptySubscription>;

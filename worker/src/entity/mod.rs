@@ -1,11 +1,20 @@
 //! The persisted model, shared by the api and the worker processes. Plain sea-orm
 //! entities; rules about who may read what live in the api's tenancy guard.
 
+pub mod answer;
+pub mod assignment;
+pub mod assignment_event;
+pub mod assignment_snapshot;
 pub mod audit_event;
 pub mod calendar_year;
 pub mod catalogue;
 pub mod catalogue_item;
 pub mod catalogue_version;
+pub mod evidence_file;
+pub mod notification;
 pub mod org;
+pub mod review_comment;
+pub mod round;
+pub mod round_catalogue;
 pub mod session;
 pub mod user;

@@ -1,0 +1,345 @@
+//! Creating, opening and closing rounds. Opening creates one checklist per org in scope,
+//! idempotently, and (回头看) prefills answers from the previous round on the same
+//! catalogue.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, NotSet,
+    QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+use touming_domain::OrgKind;
+use touming_domain::assessment::{AssignmentStatus, RoundStatus, ScoringPolicy};
+use touming_domain::catalogue::VersionStatus;
+use touming_worker::entity::{
+    answer, assignment, catalogue_item, catalogue_version, org, round, round_catalogue,
+};
+
+use crate::audit::{self, Entry};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::tenancy::Guard;
+
+pub struct NewRound {
+    pub title: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub deadline: NaiveDate,
+    /// Which catalogue version applies to which org kind.
+    pub catalogues: Vec<(OrgKind, i64)>,
+    pub policy: ScoringPolicy,
+    pub reminder_days_before: i32,
+    pub prefill_from: Option<i64>,
+}
+
+/// A province ADMIN creates a round of its province (DRAFT).
+pub async fn create(
+    db: &DatabaseConnection,
+    guard: &Guard<'_>,
+    new: NewRound,
+) -> ApiResult<round::Model> {
+    let viewer = guard.viewer();
+    if viewer.org.kind() != OrgKind::Province || !viewer.has_role(touming_domain::Role::Admin) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    let title = new.title.trim().to_owned();
+    if title.is_empty() || title.chars().count() > 200 {
+        problems.push(FieldError::new(
+            "title",
+            "轮次名称不能为空，且不超过 200 个字符",
+        ));
+    }
+    if new.period_end < new.period_start {
+        problems.push(FieldError::new("periodEnd", "考核期结束日期早于开始日期"));
+    }
+    if new.deadline < new.period_start {
+        problems.push(FieldError::new("deadline", "截止日期早于考核期开始日期"));
+    }
+    if !(0..=60).contains(&new.reminder_days_before) {
+        problems.push(FieldError::new(
+            "reminderDaysBefore",
+            "提醒天数应在 0 到 60 之间",
+        ));
+    }
+    for (field, message) in new.policy.problems() {
+        problems.push(FieldError::new(format!("policy.{field}"), message));
+    }
+    if new.catalogues.is_empty() {
+        problems.push(FieldError::new("catalogues", "至少为一类机构指定目录版本"));
+    }
+    let mut kinds = HashSet::new();
+    for (kind, version_id) in &new.catalogues {
+        if !kinds.insert(*kind) {
+            problems.push(FieldError::new(
+                "catalogues",
+                format!("{}重复指定了目录", kind.label()),
+            ));
+        }
+        match guard.catalogue_version(db, *version_id).await {
+            Ok((_, v)) if v.status == VersionStatus::Published.as_str() => {}
+            Ok(_) => problems.push(FieldError::new("catalogues", "只能使用已发布的目录版本")),
+            Err(_) => problems.push(FieldError::new("catalogues", "目录版本不存在")),
+        }
+    }
+    if let Some(prefill) = new.prefill_from
+        && guard.round(db, prefill).await.is_err()
+    {
+        problems.push(FieldError::new("prefillFromRoundId", "上一轮考核不存在"));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let txn = db.begin().await?;
+    let created = round::ActiveModel {
+        id: NotSet,
+        owner_org_id: Set(viewer.org.id),
+        title: Set(title),
+        period_start: Set(new.period_start),
+        period_end: Set(new.period_end),
+        deadline: Set(new.deadline),
+        status: Set(RoundStatus::Draft.as_str().to_owned()),
+        policy: Set(serde_json::to_string(&new.policy).map_err(ApiError::internal)?),
+        reminder_days_before: Set(new.reminder_days_before),
+        prefill_from_round_id: Set(new.prefill_from),
+        created_at: Set(Utc::now()),
+        created_by: Set(Some(viewer.user.id)),
+        opened_at: Set(None),
+        closed_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    for (kind, version_id) in &new.catalogues {
+        round_catalogue::ActiveModel {
+            id: NotSet,
+            round_id: Set(created.id),
+            org_kind: Set(kind.as_str().to_owned()),
+            version_id: Set(*version_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        &viewer.actor(),
+        Entry {
+            action: "round.create",
+            entity: "round",
+            entity_id: Some(created.id),
+            org: Some(&viewer.org),
+            before: None,
+            after: Some(json!({
+                "title": created.title,
+                "deadline": created.deadline,
+                "catalogues": new.catalogues.iter().map(|(k, v)| json!({"orgKind": k.as_str(), "versionId": v})).collect::<Vec<_>>(),
+                "policy": new.policy,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+fn require_owner(guard: &Guard<'_>, round: &round::Model) -> ApiResult<()> {
+    let viewer = guard.viewer();
+    if viewer.org.id == round.owner_org_id && viewer.has_role(touming_domain::Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+pub fn status(round: &round::Model) -> RoundStatus {
+    RoundStatus::parse(&round.status).unwrap_or(RoundStatus::Draft)
+}
+
+/// DRAFT → OPEN, creating the checklists that do not exist yet (so opening twice, or
+/// after orgs were added, is safe).
+pub async fn open(
+    db: &DatabaseConnection,
+    guard: &Guard<'_>,
+    round: round::Model,
+) -> ApiResult<(round::Model, usize)> {
+    require_owner(guard, &round)?;
+    let next = status(&round)
+        .open()
+        .map_err(|e| ApiError::field("id", e.to_string()))?;
+    let catalogues = round_catalogue::Entity::find()
+        .filter(round_catalogue::Column::RoundId.eq(round.id))
+        .all(db)
+        .await?;
+    let existing: HashSet<i64> = assignment::Entity::find()
+        .filter(assignment::Column::RoundId.eq(round.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.org_id)
+        .collect();
+    let now = Utc::now();
+    let mut new_rows = Vec::new();
+    for rc in &catalogues {
+        let orgs = guard
+            .orgs()
+            .filter(org::Column::Kind.eq(&rc.org_kind))
+            .all(db)
+            .await?;
+        for o in orgs.into_iter().filter(|o| !existing.contains(&o.id)) {
+            new_rows.push((o.id, rc.version_id));
+        }
+    }
+    let txn = db.begin().await?;
+    for chunk in new_rows.chunks(200) {
+        let models: Vec<assignment::ActiveModel> = chunk
+            .iter()
+            .map(|(org_id, version_id)| assignment::ActiveModel {
+                id: NotSet,
+                round_id: Set(round.id),
+                org_id: Set(*org_id),
+                version_id: Set(*version_id),
+                status: Set(AssignmentStatus::NotStarted.as_str().to_owned()),
+                version: Set(0),
+                reopened: Set(false),
+                score_stale: Set(true),
+                submitted_at: Set(None),
+                updated_at: Set(now),
+            })
+            .collect();
+        assignment::Entity::insert_many(models).exec(&txn).await?;
+    }
+    let prefilled = match round.prefill_from_round_id {
+        Some(previous) => prefill(&txn, round.id, previous, &new_rows).await?,
+        None => 0,
+    };
+    let mut active = round.clone().into_active_model();
+    active.status = Set(next.as_str().to_owned());
+    if round.opened_at.is_none() {
+        active.opened_at = Set(Some(now));
+    }
+    let opened = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &guard.viewer().actor(),
+        Entry {
+            action: "round.open",
+            entity: "round",
+            entity_id: Some(round.id),
+            org: Some(&guard.viewer().org),
+            before: Some(json!({ "status": round.status })),
+            after: Some(json!({ "status": opened.status, "assignmentsCreated": new_rows.len(), "answersPrefilled": prefilled })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((opened, new_rows.len()))
+}
+
+/// Copies each org's answers from the previous round when both rounds use the same
+/// catalogue, matching items by code; copies are marked prefilled for the filler to
+/// confirm. Returns the number of answers copied.
+async fn prefill(
+    txn: &sea_orm::DatabaseTransaction,
+    round_id: i64,
+    previous_round: i64,
+    new_rows: &[(i64, i64)],
+) -> ApiResult<usize> {
+    if new_rows.is_empty() {
+        return Ok(0);
+    }
+    let version_catalogue: HashMap<i64, i64> = catalogue_version::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.catalogue_id))
+        .collect();
+    let previous: HashMap<i64, assignment::Model> = assignment::Entity::find()
+        .filter(assignment::Column::RoundId.eq(previous_round))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.org_id, a))
+        .collect();
+    let current: HashMap<i64, assignment::Model> = assignment::Entity::find()
+        .filter(assignment::Column::RoundId.eq(round_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.org_id, a))
+        .collect();
+    let mut codes_of: HashMap<i64, HashSet<String>> = HashMap::new();
+    let mut copied = 0;
+    for (org_id, version_id) in new_rows {
+        let (Some(prev), Some(now)) = (previous.get(org_id), current.get(org_id)) else {
+            continue;
+        };
+        if version_catalogue.get(&prev.version_id) != version_catalogue.get(version_id) {
+            continue;
+        }
+        if !codes_of.contains_key(version_id) {
+            let codes = catalogue_item::Entity::find()
+                .filter(catalogue_item::Column::VersionId.eq(*version_id))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|i| i.code)
+                .collect();
+            codes_of.insert(*version_id, codes);
+        }
+        let codes = &codes_of[version_id];
+        let rows: Vec<answer::ActiveModel> = answer::Entity::find()
+            .filter(answer::Column::AssignmentId.eq(prev.id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter(|a| codes.contains(&a.item_code))
+            .map(|a| {
+                let mut row = a.into_active_model();
+                row.id = NotSet;
+                row.assignment_id = Set(now.id);
+                row.prefilled = Set(true);
+                row.updated_at = Set(Utc::now());
+                row
+            })
+            .collect();
+        copied += rows.len();
+        for chunk in rows.chunks(100) {
+            answer::Entity::insert_many(chunk.to_vec())
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(copied)
+}
+
+/// OPEN → CLOSED.
+pub async fn close(
+    db: &DatabaseConnection,
+    guard: &Guard<'_>,
+    round: round::Model,
+) -> ApiResult<round::Model> {
+    require_owner(guard, &round)?;
+    let next = status(&round)
+        .close()
+        .map_err(|e| ApiError::field("id", e.to_string()))?;
+    let txn = db.begin().await?;
+    let mut active = round.clone().into_active_model();
+    active.status = Set(next.as_str().to_owned());
+    active.closed_at = Set(Some(Utc::now()));
+    let closed = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &guard.viewer().actor(),
+        Entry {
+            action: "round.close",
+            entity: "round",
+            entity_id: Some(round.id),
+            org: Some(&guard.viewer().org),
+            before: Some(json!({ "status": round.status })),
+            after: Some(json!({ "status": closed.status })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(closed)
+}

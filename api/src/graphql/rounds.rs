@@ -1,0 +1,240 @@
+//! Assessment rounds.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use touming_domain::assessment::{AssignmentStatus, ScoringPolicy};
+use touming_worker::entity::{assignment, round, round_catalogue};
+
+use super::catalogues::CatalogueVersion;
+use super::context::ContextExt;
+use super::scalars::Date;
+use super::types::OrgKind;
+use crate::assessment::rounds::{self, NewRound};
+use crate::error::ApiError;
+use crate::tenancy::parse_id;
+
+/// The scoring policy of a round (DOMAIN.md §4); factors in thousandths (‰).
+#[derive(SimpleObject, InputObject, Serialize, Deserialize, Clone)]
+#[graphql(input_name = "ScoringPolicyInput")]
+#[serde(rename_all = "snake_case")]
+pub struct Policy {
+    pub disclosed: u32,
+    pub partial: u32,
+    pub not_disclosed: u32,
+    pub late: u32,
+    pub missing_channel: u32,
+    pub interpretation_on_time: u32,
+    pub interpretation_late: u32,
+    pub interpretation_missing: u32,
+    pub interpretation_window_days: u32,
+    pub excellent: u32,
+    pub good: u32,
+    pub pass: u32,
+    pub veto_cap: u32,
+    pub own_weight: u32,
+    pub institutions_weight: u32,
+    pub subregions_weight: u32,
+    pub indicator_target: u32,
+}
+
+impl Policy {
+    fn from_domain(p: &ScoringPolicy) -> Policy {
+        serde_json::from_value(serde_json::to_value(p).expect("serializable")).expect("same fields")
+    }
+    fn into_domain(self) -> ScoringPolicy {
+        serde_json::from_value(serde_json::to_value(self).expect("serializable"))
+            .expect("same fields")
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RoundCatalogue {
+    pub org_kind: OrgKind,
+    pub version: CatalogueVersion,
+}
+
+#[derive(SimpleObject)]
+pub struct RoundProgress {
+    pub assignments: u64,
+    pub submitted: u64,
+    pub approved: u64,
+}
+
+pub struct Round(pub round::Model);
+
+#[Object]
+impl Round {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn period_start(&self) -> Date {
+        Date(self.0.period_start)
+    }
+    async fn period_end(&self) -> Date {
+        Date(self.0.period_end)
+    }
+    async fn deadline(&self) -> Date {
+        Date(self.0.deadline)
+    }
+    /// DRAFT, OPEN, CLOSED, PUBLISHED
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn reminder_days_before(&self) -> i32 {
+        self.0.reminder_days_before
+    }
+    async fn prefill_from_round_id(&self) -> Option<ID> {
+        self.0.prefill_from_round_id.map(|id| ID(id.to_string()))
+    }
+    async fn opened_at(&self) -> Option<DateTime<Utc>> {
+        self.0.opened_at
+    }
+    async fn policy(&self) -> Result<Policy> {
+        let policy: ScoringPolicy =
+            serde_json::from_str(&self.0.policy).map_err(ApiError::internal)?;
+        Ok(Policy::from_domain(&policy))
+    }
+    async fn catalogues(&self, ctx: &Context<'_>) -> Result<Vec<RoundCatalogue>> {
+        let guard = ctx.guard()?;
+        let db = &ctx.state().db;
+        let mut out = Vec::new();
+        for rc in round_catalogue::Entity::find()
+            .filter(round_catalogue::Column::RoundId.eq(self.0.id))
+            .order_by_asc(round_catalogue::Column::Id)
+            .all(db)
+            .await?
+        {
+            let (catalogue, version) = guard.catalogue_version(db, rc.version_id).await?;
+            out.push(RoundCatalogue {
+                org_kind: rc
+                    .org_kind
+                    .parse::<touming_domain::OrgKind>()
+                    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?
+                    .into(),
+                version: CatalogueVersion(version, catalogue),
+            });
+        }
+        Ok(out)
+    }
+    /// Checklists of this round that the caller can see.
+    async fn progress(&self, ctx: &Context<'_>) -> Result<RoundProgress> {
+        let guard = ctx.guard()?;
+        let db = &ctx.state().db;
+        let base = || {
+            guard
+                .assignments()
+                .filter(assignment::Column::RoundId.eq(self.0.id))
+        };
+        Ok(RoundProgress {
+            assignments: base().count(db).await?,
+            submitted: base()
+                .filter(assignment::Column::Status.eq(AssignmentStatus::Submitted.as_str()))
+                .count(db)
+                .await?,
+            approved: base()
+                .filter(assignment::Column::Status.eq(AssignmentStatus::Approved.as_str()))
+                .count(db)
+                .await?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct RoundCatalogueInput {
+    pub org_kind: OrgKind,
+    /// A PUBLISHED catalogue version.
+    pub version_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct CreateRoundInput {
+    pub title: String,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub deadline: Date,
+    pub catalogues: Vec<RoundCatalogueInput>,
+    /// Omitted: DOMAIN.md §4's defaults.
+    pub policy: Option<Policy>,
+    /// Remind unsubmitted checklists this many days before the deadline (default 3).
+    pub reminder_days_before: Option<i32>,
+    /// Prefill each org's answers from this earlier round (回头看).
+    pub prefill_from_round_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct RoundQuery;
+
+#[Object]
+impl RoundQuery {
+    /// The rounds of the caller's province, newest first.
+    async fn rounds(&self, ctx: &Context<'_>) -> Result<Vec<Round>> {
+        let guard = ctx.guard()?;
+        let rows = guard
+            .rounds()
+            .order_by_desc(round::Column::Id)
+            .all(&ctx.state().db)
+            .await?;
+        Ok(rows.into_iter().map(Round).collect())
+    }
+
+    async fn round(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Round>> {
+        let guard = ctx.guard()?;
+        Ok(Some(Round(
+            guard
+                .round(&ctx.state().db, parse_id(&id, "考核轮次")?)
+                .await?,
+        )))
+    }
+}
+
+#[derive(Default)]
+pub struct RoundMutation;
+
+#[Object]
+impl RoundMutation {
+    /// A province ADMIN creates a round (DRAFT).
+    async fn create_round(&self, ctx: &Context<'_>, input: CreateRoundInput) -> Result<Round> {
+        let guard = ctx.guard()?;
+        let mut catalogues = Vec::new();
+        for c in input.catalogues {
+            catalogues.push((c.org_kind.into(), parse_id(&c.version_id, "目录版本")?));
+        }
+        let prefill_from = match input.prefill_from_round_id {
+            Some(id) => Some(parse_id(&id, "考核轮次")?),
+            None => None,
+        };
+        let new = NewRound {
+            title: input.title,
+            period_start: input.period_start.0,
+            period_end: input.period_end.0,
+            deadline: input.deadline.0,
+            catalogues,
+            policy: input.policy.map(Policy::into_domain).unwrap_or_default(),
+            reminder_days_before: input.reminder_days_before.unwrap_or(3),
+            prefill_from,
+        };
+        Ok(Round(rounds::create(&ctx.state().db, &guard, new).await?))
+    }
+
+    /// DRAFT → OPEN: one checklist per org in scope (idempotent).
+    async fn open_round(&self, ctx: &Context<'_>, id: ID) -> Result<Round> {
+        let guard = ctx.guard()?;
+        let db = &ctx.state().db;
+        let round = guard.round(db, parse_id(&id, "考核轮次")?).await?;
+        let (opened, _) = rounds::open(db, &guard, round).await?;
+        Ok(Round(opened))
+    }
+
+    /// OPEN → CLOSED.
+    async fn close_round(&self, ctx: &Context<'_>, id: ID) -> Result<Round> {
+        let guard = ctx.guard()?;
+        let db = &ctx.state().db;
+        let round = guard.round(db, parse_id(&id, "考核轮次")?).await?;
+        Ok(Round(rounds::close(db, &guard, round).await?))
+    }
+}
