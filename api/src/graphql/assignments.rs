@@ -316,11 +316,7 @@ impl Assignment {
         Ok(Progress {
             answered: answered as u32,
             applicable: applicable as u32,
-            percent: if applicable == 0 {
-                100
-            } else {
-                (answered * 100 / applicable) as u32
-            },
+            percent: (answered * 100).checked_div(applicable).unwrap_or(100) as u32,
         })
     }
     /// Every transition, oldest first.
