@@ -4,6 +4,7 @@
 mod audit;
 mod calendar;
 mod catalogues;
+mod checklists;
 mod graphql_limits;
 mod identity;
 mod operations;
