@@ -57,6 +57,8 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Resu
         queue,
         redis,
         metrics: Arc::new(Metrics::default()),
+        evidence: crate::evidence::EvidenceStore::from_config(&config.evidence)
+            .context("opening the evidence store")?,
         config: Arc::new(config),
     })
 }

@@ -19,6 +19,13 @@ pub struct Config {
     pub auth: AuthConfig,
     pub graphql: GraphqlConfig,
     pub worker: WorkerConfig,
+    pub evidence: EvidenceConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EvidenceConfig {
+    pub store: String,
+    pub max_file_mb: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -73,6 +73,7 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Demo { listen, data_dir } = &cli.command {
         config.listen = listen.clone();
         config.database.url = demo_database(data_dir)?;
+        config.evidence.store = data_dir.join("evidence").display().to_string();
         config.redis.url = String::new();
     }
     telemetry::init(&config);
@@ -177,6 +178,11 @@ fn demo_database(data_dir: &std::path::Path) -> anyhow::Result<String> {
         if path.exists() {
             std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
+    }
+    let evidence = data_dir.join("evidence");
+    if evidence.exists() {
+        std::fs::remove_dir_all(&evidence)
+            .with_context(|| format!("removing {}", evidence.display()))?;
     }
     Ok(format!("sqlite://{}?mode=rwc", file.display()))
 }

@@ -19,4 +19,5 @@ pub struct AppState {
     /// Set when Redis is configured; `/readyz` checks it.
     pub redis: Option<redis::aio::MultiplexedConnection>,
     pub metrics: Arc<Metrics>,
+    pub evidence: crate::evidence::EvidenceStore,
 }

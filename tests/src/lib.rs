@@ -39,6 +39,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     config.listen = "127.0.0.1:0".into();
     config.web_dir = dir.path().join("no-web").display().to_string();
     config.log_filter = "warn".into();
+    config.evidence.store = dir.path().join("evidence").display().to_string();
     let mut postgres = None;
     match std::env::var("TOUMING_TEST_DATABASE_URL")
         .ok()

@@ -8,4 +8,6 @@ use serde::{Deserialize, Serialize};
 pub enum Job {
     /// Delete sessions that ended (expired or revoked) more than a day ago.
     PurgeSessions,
+    /// Remind orgs whose checklists are not submitted as their deadline nears.
+    Reminders,
 }

@@ -4,10 +4,12 @@
 //! production, a tokio channel in the embedded default. A message is only a nudge;
 //! the database stays the truth, so a lost message delays work but loses nothing.
 
+pub mod clock;
 pub mod entity;
 pub mod housekeeping;
 pub mod job;
 pub mod queue;
+pub mod reminders;
 pub mod runner;
 
 pub use job::Job;

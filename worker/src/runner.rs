@@ -8,7 +8,9 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 use tracing::Instrument;
 
+use crate::clock::today_in_china;
 use crate::queue::{Delivery, JobQueue};
+use crate::reminders::{self, DatabaseNotifier};
 use crate::{Job, housekeeping};
 
 pub struct Worker {
@@ -38,8 +40,10 @@ impl Worker {
             tokio::select! {
                 _ = shutdown.changed() => break,
                 _ = tick.tick() => {
-                    if let Err(e) = self.queue.enqueue(&Job::PurgeSessions).await {
-                        tracing::warn!(error = %e, "could not enqueue housekeeping");
+                    for job in [Job::PurgeSessions, Job::Reminders] {
+                        if let Err(e) = self.queue.enqueue(&job).await {
+                            tracing::warn!(error = %e, "could not enqueue a periodic job");
+                        }
                     }
                 }
                 received = self.queue.receive() => match received {
@@ -68,6 +72,14 @@ impl Worker {
                 Job::PurgeSessions => housekeeping::purge_sessions(&self.db)
                     .await
                     .map(|n| tracing::info!(deleted = n, "ended sessions purged")),
+                Job::Reminders => {
+                    let notifier = DatabaseNotifier {
+                        db: self.db.clone(),
+                    };
+                    reminders::send(&self.db, &notifier, today_in_china())
+                        .await
+                        .map(|n| tracing::info!(checklists = n, "deadline reminders sent"))
+                }
             };
             match outcome {
                 // Unacknowledged messages are redelivered; handlers are idempotent.

@@ -6,11 +6,4 @@ pub mod answers;
 pub mod checklist;
 pub mod rounds;
 
-use chrono::{FixedOffset, NaiveDate, Utc};
-
-/// Today in China (UTC+8), the day deadlines and "no future dates" are judged by.
-pub fn today() -> NaiveDate {
-    Utc::now()
-        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .date_naive()
-}
+pub use touming_worker::clock::today_in_china as today;

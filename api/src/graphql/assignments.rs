@@ -364,6 +364,11 @@ impl Assignment {
             })
             .collect())
     }
+    /// Uploaded evidence files.
+    async fn evidence_files(&self, ctx: &Context<'_>) -> Result<Vec<EvidenceFile>> {
+        let files = crate::evidence::of_assignment(&ctx.state().db, self.0.id).await?;
+        Ok(files.into_iter().map(EvidenceFile).collect())
+    }
     /// Whether the caller may fill in this checklist now.
     async fn can_edit(&self, ctx: &Context<'_>) -> Result<bool> {
         let guard = ctx.guard()?;
@@ -376,6 +381,38 @@ impl Assignment {
         let guard = ctx.guard()?;
         let org = guard.org(&ctx.state().db, self.0.org_id).await?;
         Ok(guard.is_reviewer_of(&org))
+    }
+}
+
+pub struct EvidenceFile(pub touming_worker::entity::evidence_file::Model);
+
+#[Object]
+impl EvidenceFile {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn item_code(&self) -> &str {
+        &self.0.item_code
+    }
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+    /// Judged from the content.
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+    async fn size(&self) -> i64 {
+        self.0.size
+    }
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Download address (same session and tenancy as the API).
+    async fn url(&self) -> String {
+        format!("/evidence/{}", self.0.id)
     }
 }
 
@@ -426,6 +463,30 @@ impl AssignmentQuery {
             .collect())
     }
 
+    /// Notifications for the caller's own org, newest first.
+    #[graphql(complexity = "super::page::list_complexity(first, child_complexity)")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<super::page::Page<Notification>> {
+        use touming_worker::entity::notification;
+        let guard = ctx.guard()?;
+        let select = notification::Entity::find()
+            .filter(notification::Column::OrgId.eq(guard.viewer().org.id));
+        Ok(super::page::page(
+            &ctx.state().db,
+            select,
+            notification::Column::Id,
+            super::page::Order::Descending,
+            super::page::PageArgs { first, after },
+            |n| n.id,
+            |n| Ok(Notification(n)),
+        )
+        .await?)
+    }
+
     /// Submitted checklists waiting for the caller's review.
     async fn review_queue(
         &self,
@@ -457,6 +518,32 @@ impl AssignmentQuery {
             .filter(assignment::Column::Status.eq(DomainStatus::Submitted.as_str()))
             .order_by_asc(assignment::Column::SubmittedAt);
         Ok(select.all(db).await?.into_iter().map(Assignment).collect())
+    }
+}
+
+/// A notification for the caller's org, e.g. a deadline reminder.
+pub struct Notification(pub touming_worker::entity::notification::Model);
+
+#[Object]
+impl Notification {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// deadline_reminder
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+    async fn round_id(&self) -> ID {
+        ID(self.0.round_id.to_string())
+    }
+    async fn assignment_id(&self) -> Option<ID> {
+        self.0.assignment_id.map(|id| ID(id.to_string()))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
     }
 }
 
@@ -499,6 +586,45 @@ impl AssignmentMutation {
         Ok(Assignment(
             checklist::submit(db, &guard, assignment, &org, expected_version).await?,
         ))
+    }
+
+    /// Uploads an evidence file (PDF, image or Office document, judged by content) for
+    /// one item of a checklist the caller fills in.
+    async fn upload_evidence(
+        &self,
+        ctx: &Context<'_>,
+        assignment_id: ID,
+        item_code: String,
+        file: async_graphql::Upload,
+    ) -> Result<EvidenceFile> {
+        use std::io::Read;
+        let guard = ctx.guard()?;
+        let state = ctx.state();
+        let (assignment, org) = guard
+            .assignment(&state.db, parse_id(&assignment_id, "填报表")?)
+            .await?;
+        let upload = file
+            .value(ctx)
+            .map_err(|e| ApiError::field("file", format!("无法读取上传的文件：{e}")))?;
+        let file_name = upload.filename.clone();
+        let limit = state.evidence.max_bytes();
+        let mut bytes = Vec::new();
+        upload
+            .into_read()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(ApiError::internal)?;
+        let stored = crate::evidence::upload(
+            &state.db,
+            &state.evidence,
+            &guard,
+            &assignment,
+            &org,
+            item_code.trim(),
+            crate::evidence::Upload { file_name, bytes },
+        )
+        .await?;
+        Ok(EvidenceFile(stored))
     }
 
     /// Approve, return (a comment is required) or reopen a checklist.

@@ -69,6 +69,42 @@ async fn catalogue_version_xlsx(
         .into_response())
 }
 
+/// `GET /evidence/{id}`: an evidence file, if the caller may see its checklist.
+pub async fn evidence(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let state = &app.state;
+    let result: ApiResult<Response> = async {
+        let viewer = require_viewer(
+            state,
+            &headers,
+            client_ip(&headers, peer, state.config.trust_forwarded_for),
+        )
+        .await?;
+        let id = id
+            .parse::<i64>()
+            .map_err(|_| ApiError::NotFound("佐证文件"))?;
+        let file = crate::evidence::find(&state.db, &Guard::new(&viewer), id).await?;
+        let bytes = state.evidence.get(&file.storage_key).await?;
+        Ok((
+            [
+                (CONTENT_TYPE, file.content_type.clone()),
+                (
+                    CONTENT_DISPOSITION,
+                    attachment(&file.file_name, &format!("evidence-{id}")),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    result.unwrap_or_else(error_response)
+}
+
 /// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
 pub fn attachment(name: &str, fallback: &str) -> String {
     let encoded: String = name

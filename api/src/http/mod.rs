@@ -45,6 +45,7 @@ pub fn router(app: App) -> Router {
             "/export/catalogue-versions/{file}",
             get(export::catalogue_version),
         )
+        .route("/evidence/{id}", get(export::evidence))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app);
     let index = Path::new(&web_dir).join("index.html");

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use touming_domain::Role;
 use touming_tests::{TestApp, World, error_code, error_fields, spawn_app};
 
-const SAVE: &str = "mutation($id: ID!, $v: Int!, $a: [AnswerInput!]!) { saveAnswers(assignmentId: $id, expectedVersion: $v, answers: $a) { id status version progress { answered applicable percent } } }";
-const SUBMIT: &str = "mutation($id: ID!, $v: Int!) { submitAssignment(id: $id, expectedVersion: $v) { id status version } }";
+pub const SAVE: &str = "mutation($id: ID!, $v: Int!, $a: [AnswerInput!]!) { saveAnswers(assignmentId: $id, expectedVersion: $v, answers: $a) { id status version progress { answered applicable percent } } }";
+pub const SUBMIT: &str = "mutation($id: ID!, $v: Int!) { submitAssignment(id: $id, expectedVersion: $v) { id status version } }";
 const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $c: String, $i: [ItemCommentInput!]) { reviewAssignment(id: $id, decision: $d, comment: $c, itemComments: $i) { id status } }";
 const MINE: &str = "{ myAssignments { id status version org { code } catalogueVersion { items(first: 200) { edges { node { code timeLimit { kind } evidenceRequired } } } } } }";
 
@@ -17,6 +17,16 @@ fn today() -> chrono::NaiveDate {
 
 /// A province admin opens a round on the built-in catalogues; returns its id.
 pub async fn open_round(app: &TestApp, world: &World, prefill_from: Option<&str>) -> String {
+    open_round_due(app, world, prefill_from, 30).await
+}
+
+/// Like [`open_round`], with the deadline `days` from today.
+pub async fn open_round_due(
+    app: &TestApp,
+    world: &World,
+    prefill_from: Option<&str>,
+    days: i64,
+) -> String {
     let admin = world.login(app, &world.liaoning, Role::Admin).await;
     let catalogues = app
         .graphql(
@@ -38,7 +48,7 @@ pub async fn open_round(app: &TestApp, world: &World, prefill_from: Option<&str>
         "title": "2026 年度政务公开考核",
         "periodStart": "2026-01-01",
         "periodEnd": "2026-12-31",
-        "deadline": (today() + chrono::Duration::days(30)).to_string(),
+        "deadline": (today() + chrono::Duration::days(days)).to_string(),
         "catalogues": [
             { "orgKind": "COUNTY", "versionId": version("county-health") },
             { "orgKind": "INSTITUTION", "versionId": version("medical-institution") },
@@ -71,7 +81,7 @@ pub async fn open_round(app: &TestApp, world: &World, prefill_from: Option<&str>
 
 /// Answers for every item: 已公开 with what submission needs for the first `disclosed`
 /// items, 不适用 with a reason for the rest.
-fn full_answers(assignment: &Value, disclosed: usize) -> Vec<Value> {
+pub fn full_answers(assignment: &Value, disclosed: usize) -> Vec<Value> {
     let day = (today() - chrono::Duration::days(40)).to_string();
     let formed = (today() - chrono::Duration::days(45)).to_string();
     assignment["catalogueVersion"]["items"]["edges"]
@@ -100,7 +110,7 @@ fn full_answers(assignment: &Value, disclosed: usize) -> Vec<Value> {
         .collect()
 }
 
-async fn mine(app: &TestApp, token: &str) -> Value {
+pub async fn mine(app: &TestApp, token: &str) -> Value {
     let r = app.graphql(Some(token), MINE, json!({})).await;
     r["data"]["myAssignments"][0].clone()
 }

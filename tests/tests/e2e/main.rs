@@ -5,6 +5,7 @@ mod audit;
 mod calendar;
 mod catalogues;
 mod checklists;
+mod evidence;
 mod graphql_limits;
 mod identity;
 mod operations;
