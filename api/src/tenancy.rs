@@ -173,6 +173,12 @@ impl<'a> Guard<'a> {
                 .map_or(v.org.id == org.id, |parent| parent == v.org.id)
     }
 
+    /// The self-check step: a REVIEWER (or ADMIN) of the checklist's own org.
+    pub fn is_self_checker_of(&self, org: &org::Model) -> bool {
+        let v = self.viewer;
+        v.org.id == org.id && (v.has_role(Role::Reviewer) || v.has_role(Role::Admin))
+    }
+
     /// A REVIEWER or ADMIN of the round's province (who alone reopens after the deadline).
     pub fn is_province_reviewer(&self, round: &round::Model) -> bool {
         let v = self.viewer;

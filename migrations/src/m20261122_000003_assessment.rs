@@ -31,6 +31,7 @@ enum Round {
     Policy,
     ReminderDaysBefore,
     PrefillFromRoundId,
+    SelfCheck,
     CreatedAt,
     CreatedBy,
     OpenedAt,
@@ -56,6 +57,7 @@ enum Assignment {
     Status,
     Version,
     Reopened,
+    SelfCheckedAt,
     ScoreStale,
     SubmittedAt,
     UpdatedAt,
@@ -190,6 +192,8 @@ impl MigrationTrait for Migration {
                 .col(text(Round::Policy))
                 .col(integer(Round::ReminderDaysBefore))
                 .col(big_integer_null(Round::PrefillFromRoundId))
+                // Submitted checklists are first checked by the org's own reviewers.
+                .col(boolean(Round::SelfCheck).default(false))
                 .col(timestamp_with_time_zone(Round::CreatedAt))
                 .col(big_integer_null(Round::CreatedBy))
                 .col(timestamp_with_time_zone_null(Round::OpenedAt))
@@ -252,6 +256,7 @@ impl MigrationTrait for Migration {
                 .col(integer(Assignment::Version).default(0))
                 // Reopened by the province after the deadline: may be submitted again.
                 .col(boolean(Assignment::Reopened).default(false))
+                .col(timestamp_with_time_zone_null(Assignment::SelfCheckedAt))
                 // Set in the same transaction as any change to answers; the scorer clears it.
                 .col(boolean(Assignment::ScoreStale).default(true))
                 .col(timestamp_with_time_zone_null(Assignment::SubmittedAt))

@@ -82,11 +82,17 @@ async fn claim_version(
         .col_expr(assignment::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(assignment::Column::Id.eq(assignment.id))
         .filter(assignment::Column::Version.eq(expected));
-    if next == AssignmentStatus::Submitted {
-        update = update.col_expr(
-            assignment::Column::SubmittedAt,
-            Expr::value(Some(Utc::now())),
-        );
+    if next == AssignmentStatus::Submitted && status(assignment) != AssignmentStatus::Submitted {
+        // A new submission is checked afresh.
+        update = update
+            .col_expr(
+                assignment::Column::SubmittedAt,
+                Expr::value(Some(Utc::now())),
+            )
+            .col_expr(
+                assignment::Column::SelfCheckedAt,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            );
     }
     let result = update.exec(txn).await?;
     if result.rows_affected == 0 {
@@ -337,17 +343,36 @@ pub async fn review(
         .ok_or(ApiError::NotFound("考核轮次"))?;
     let after_deadline = today() > round.deadline;
     let province = guard.is_province_reviewer(&round);
+    let from = status(&assignment);
+    // With a self-check step, a fresh submission is first for the org's own reviewers.
+    let awaiting_self_check = round.self_check
+        && from == AssignmentStatus::Submitted
+        && assignment.self_checked_at.is_none();
+    let self_check = awaiting_self_check
+        && guard.is_self_checker_of(org)
+        && review.decision != ReviewDecision::Reopen;
     let allowed = match review.decision {
         ReviewDecision::Reopen if after_deadline => province,
-        _ => guard.is_reviewer_of(org) || (province && review.decision == ReviewDecision::Reopen),
+        ReviewDecision::Reopen => guard.is_reviewer_of(org) || province,
+        _ => self_check || guard.is_reviewer_of(org),
     };
     if !allowed {
         return Err(ApiError::Forbidden);
     }
-    let from = status(&assignment);
+    if awaiting_self_check && !self_check && review.decision != ReviewDecision::Reopen {
+        return Err(ApiError::field(
+            "decision",
+            "本轮要求先经本单位自查，自查通过后再由上级审核",
+        ));
+    }
     let next = from
         .review(review.decision, review.comment.as_deref())
         .map_err(|e| ApiError::field("comment", e.to_string()))?;
+    // Passing the self-check keeps the checklist SUBMITTED, now for the level above.
+    let (next, self_checked) = match (self_check, review.decision) {
+        (true, ReviewDecision::Approve) => (AssignmentStatus::Submitted, true),
+        _ => (next, false),
+    };
     let codes: HashSet<String> = store::items(db, assignment.version_id)
         .await?
         .into_iter()
@@ -380,6 +405,16 @@ pub async fn review(
     }
     let txn = db.begin().await?;
     claim_version(&txn, &assignment, assignment.version, next).await?;
+    if self_checked {
+        assignment::Entity::update_many()
+            .col_expr(
+                assignment::Column::SelfCheckedAt,
+                Expr::value(Some(Utc::now())),
+            )
+            .filter(assignment::Column::Id.eq(assignment.id))
+            .exec(&txn)
+            .await?;
+    }
     if review.decision == ReviewDecision::Reopen && after_deadline {
         assignment::Entity::update_many()
             .col_expr(assignment::Column::Reopened, Expr::value(true))
@@ -388,6 +423,7 @@ pub async fn review(
             .await?;
     }
     let action = match review.decision {
+        ReviewDecision::Approve if self_checked => "self_check",
         ReviewDecision::Approve => "approve",
         ReviewDecision::Return => "return",
         ReviewDecision::Reopen => "reopen",

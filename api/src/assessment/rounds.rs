@@ -31,6 +31,8 @@ pub struct NewRound {
     pub policy: ScoringPolicy,
     pub reminder_days_before: i32,
     pub prefill_from: Option<i64>,
+    /// Submitted checklists are first checked by the org's own reviewers.
+    pub self_check: bool,
 }
 
 /// A province ADMIN creates a round of its province (DRAFT).
@@ -103,6 +105,7 @@ pub async fn create(
         policy: Set(serde_json::to_string(&new.policy).map_err(ApiError::internal)?),
         reminder_days_before: Set(new.reminder_days_before),
         prefill_from_round_id: Set(new.prefill_from),
+        self_check: Set(new.self_check),
         created_at: Set(Utc::now()),
         created_by: Set(Some(viewer.user.id)),
         opened_at: Set(None),
@@ -201,6 +204,7 @@ pub async fn open(
                 status: Set(AssignmentStatus::NotStarted.as_str().to_owned()),
                 version: Set(0),
                 reopened: Set(false),
+                self_checked_at: Set(None),
                 score_stale: Set(true),
                 submitted_at: Set(None),
                 updated_at: Set(now),

@@ -281,6 +281,10 @@ impl Assignment {
     async fn reopened(&self) -> bool {
         self.0.reopened
     }
+    /// When the org's own reviewers passed it (rounds with a self-check step).
+    async fn self_checked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.self_checked_at
+    }
     async fn org(&self, ctx: &Context<'_>) -> Result<Org> {
         let guard = ctx.guard()?;
         Ok(Org(guard.org(&ctx.state().db, self.0.org_id).await?))
@@ -509,15 +513,35 @@ impl AssignmentQuery {
             .into_iter()
             .map(|o| o.id)
             .collect();
-        let mut reviewed = children;
-        if viewer.org.parent_id.is_none() {
-            reviewed.push(viewer.org.id);
-        }
-        let select = round_filter(guard.assignments(), round_id)?
-            .filter(assignment::Column::OrgId.is_in(reviewed))
+        let mut candidates = children;
+        candidates.push(viewer.org.id);
+        let submitted = round_filter(guard.assignments(), round_id)?
+            .filter(assignment::Column::OrgId.is_in(candidates))
             .filter(assignment::Column::Status.eq(DomainStatus::Submitted.as_str()))
-            .order_by_asc(assignment::Column::SubmittedAt);
-        Ok(select.all(db).await?.into_iter().map(Assignment).collect())
+            .order_by_asc(assignment::Column::SubmittedAt)
+            .all(db)
+            .await?;
+        let self_check_rounds: std::collections::HashSet<i64> = guard
+            .rounds()
+            .filter(touming_worker::entity::round::Column::SelfCheck.eq(true))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let root = viewer.org.parent_id.is_none();
+        // Own checklists wait for the self-check (or, for a province, its own review);
+        // children's wait for this level once any self-check is done.
+        let waiting = submitted.into_iter().filter(|a| {
+            let pending_self_check =
+                self_check_rounds.contains(&a.round_id) && a.self_checked_at.is_none();
+            if a.org_id == viewer.org.id {
+                pending_self_check || root
+            } else {
+                !pending_self_check
+            }
+        });
+        Ok(waiting.map(Assignment).collect())
     }
 }
 

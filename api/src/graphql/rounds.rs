@@ -91,6 +91,10 @@ impl Round {
     async fn prefill_from_round_id(&self) -> Option<ID> {
         self.0.prefill_from_round_id.map(|id| ID(id.to_string()))
     }
+    /// Submitted checklists are first checked by the org's own reviewers.
+    async fn self_check(&self) -> bool {
+        self.0.self_check
+    }
     async fn opened_at(&self) -> Option<DateTime<Utc>> {
         self.0.opened_at
     }
@@ -164,6 +168,8 @@ pub struct CreateRoundInput {
     pub reminder_days_before: Option<i32>,
     /// Prefill each org's answers from this earlier round (回头看).
     pub prefill_from_round_id: Option<ID>,
+    /// Submitted checklists are first checked by the org's own reviewers (default false).
+    pub self_check: Option<bool>,
 }
 
 #[derive(Default)]
@@ -217,6 +223,7 @@ impl RoundMutation {
             policy: input.policy.map(Policy::into_domain).unwrap_or_default(),
             reminder_days_before: input.reminder_days_before.unwrap_or(3),
             prefill_from,
+            self_check: input.self_check.unwrap_or(false),
         };
         Ok(Round(rounds::create(&ctx.state().db, &guard, new).await?))
     }

@@ -30,7 +30,9 @@ pub enum ReviewDecision {
     Approve,
     /// SUBMITTED → RETURNED (a comment is required)
     Return,
-    /// APPROVED → RETURNED: reopen an approved checklist (a comment is required)
+    /// Reopen a checklist (a comment is required): a submitted or approved one goes back
+    /// to RETURNED; one not yet submitted stays as it is but may be filled in after the
+    /// deadline.
     Reopen,
 }
 
@@ -120,9 +122,16 @@ impl AssignmentStatus {
                 Ok(AssignmentStatus::Approved)
             }
             (AssignmentStatus::Submitted, ReviewDecision::Return)
-            | (AssignmentStatus::Approved, ReviewDecision::Reopen) => {
+            | (AssignmentStatus::Submitted | AssignmentStatus::Approved, ReviewDecision::Reopen) => {
                 if has_comment {
                     Ok(AssignmentStatus::Returned)
+                } else {
+                    Err(WorkflowError::CommentRequired)
+                }
+            }
+            (open, ReviewDecision::Reopen) => {
+                if has_comment {
+                    Ok(open)
                 } else {
                     Err(WorkflowError::CommentRequired)
                 }
@@ -173,6 +182,14 @@ mod tests {
             Ok(Returned)
         );
         assert!(Draft.review(ReviewDecision::Approve, None).is_err());
+        assert_eq!(
+            Draft.review(ReviewDecision::Reopen, Some("逾期补报")),
+            Ok(Draft)
+        );
+        assert_eq!(
+            NotStarted.review(ReviewDecision::Reopen, None),
+            Err(WorkflowError::CommentRequired)
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ fn today() -> chrono::NaiveDate {
 
 /// A province admin opens a round on the built-in catalogues; returns its id.
 pub async fn open_round(app: &TestApp, world: &World, prefill_from: Option<&str>) -> String {
-    open_round_due(app, world, prefill_from, 30).await
+    open_round_due(app, world, prefill_from, 30, false).await
 }
 
 /// Like [`open_round`], with the deadline `days` from today.
@@ -26,6 +26,7 @@ pub async fn open_round_due(
     world: &World,
     prefill_from: Option<&str>,
     days: i64,
+    self_check: bool,
 ) -> String {
     let admin = world.login(app, &world.liaoning, Role::Admin).await;
     let catalogues = app
@@ -54,6 +55,7 @@ pub async fn open_round_due(
             { "orgKind": "INSTITUTION", "versionId": version("medical-institution") },
         ],
         "prefillFromRoundId": prefill_from,
+        "selfCheck": self_check,
     });
     let created = app
         .graphql(Some(&admin), "mutation($i: CreateRoundInput!) { createRound(input: $i) { id status policy { disclosed late vetoCap } } }", json!({ "i": input }))
@@ -534,5 +536,131 @@ async fn concurrent_saves_never_lose_an_update() {
             "every winning write is there"
         );
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn with_a_self_check_step_the_county_checks_before_the_city() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    open_round_due(&app, &world, None, 30, true).await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    app.graphql(
+        Some(&filler),
+        SAVE,
+        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 2) }),
+    )
+    .await;
+    let r = app
+        .graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
+        .await;
+    assert_eq!(r["data"]["submitAssignment"]["status"], "SUBMITTED", "{r}");
+
+    let city = world.user(&app, &world.shenyang, Role::Reviewer).await;
+    let city = app.login(&city, touming_tests::world::PASSWORD).await;
+    let queue = "{ reviewQueue { id } }";
+    assert_eq!(
+        app.graphql(Some(&city), queue, json!({})).await["data"]["reviewQueue"],
+        json!([])
+    );
+    let early = app
+        .graphql(Some(&city), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+        .await;
+    assert_eq!(error_fields(&early), vec!["decision"], "{early}");
+
+    let own = world.login(&app, &world.heping, Role::Reviewer).await;
+    assert_eq!(
+        app.graphql(Some(&own), queue, json!({})).await["data"]["reviewQueue"],
+        json!([{ "id": id }])
+    );
+    let checked = app
+        .graphql(Some(&own), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+        .await;
+    assert_eq!(
+        checked["data"]["reviewAssignment"]["status"], "SUBMITTED",
+        "{checked}"
+    );
+    assert_eq!(
+        app.graphql(Some(&own), queue, json!({})).await["data"]["reviewQueue"],
+        json!([])
+    );
+    assert_eq!(
+        app.graphql(Some(&city), queue, json!({})).await["data"]["reviewQueue"],
+        json!([{ "id": id }])
+    );
+    let approved = app
+        .graphql(Some(&city), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+        .await;
+    assert_eq!(
+        approved["data"]["reviewAssignment"]["status"], "APPROVED",
+        "{approved}"
+    );
+    let history = app
+        .graphql(
+            Some(&city),
+            "query($id: ID!) { assignment(id: $id) { selfCheckedAt history { action } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let actions: Vec<&str> = history["data"]["assignment"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["save", "submit", "self_check", "approve"]);
+    assert!(history["data"]["assignment"]["selfCheckedAt"].is_string());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn after_the_deadline_only_the_province_reopens_a_checklist() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    open_round_due(&app, &world, None, -1, false).await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&checklist, 1);
+    let late = app
+        .graphql(
+            Some(&filler),
+            SAVE,
+            json!({ "id": id, "v": 0, "a": answers[..1] }),
+        )
+        .await;
+    assert!(
+        late["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("截止"),
+        "{late}"
+    );
+
+    let reopen = json!({ "id": id, "d": "REOPEN", "c": "因系统故障，准予补报" });
+    let city = world.login(&app, &world.shenyang, Role::Admin).await;
+    assert_eq!(
+        error_code(&app.graphql(Some(&city), REVIEW, reopen.clone()).await),
+        Some("FORBIDDEN")
+    );
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    let r = app.graphql(Some(&province), REVIEW, reopen).await;
+    assert_eq!(
+        r["data"]["reviewAssignment"]["status"], "NOT_STARTED",
+        "{r}"
+    );
+    let r = app
+        .graphql(
+            Some(&filler),
+            SAVE,
+            json!({ "id": id, "v": 1, "a": answers[..1] }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["saveAnswers"]["status"], "DRAFT",
+        "the reopened checklist can be filled: {r}"
+    );
     app.stop().await;
 }

@@ -178,7 +178,7 @@ async fn an_uploaded_file_is_evidence_enough_to_submit() {
 async fn checklists_not_submitted_near_the_deadline_get_one_reminder() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
-    open_round_due(&app, &world, None, 2).await;
+    open_round_due(&app, &world, None, 2, false).await;
     // The hospital submits; the two counties do not.
     let nurse = world.login(&app, &world.hospital, Role::Filler).await;
     let hospital = mine(&app, &nurse).await;

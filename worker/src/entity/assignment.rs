@@ -15,6 +15,8 @@ pub struct Model {
     pub version: i32,
     /// Reopened by the province after the deadline.
     pub reopened: bool,
+    /// When the org's own reviewers passed it (rounds with a self-check step).
+    pub self_checked_at: Option<DateTimeUtc>,
     /// Answers changed since the score was computed.
     pub score_stale: bool,
     pub submitted_at: Option<DateTimeUtc>,

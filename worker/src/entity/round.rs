@@ -18,6 +18,8 @@ pub struct Model {
     pub reminder_days_before: i32,
     /// Answers are prefilled from this earlier round (回头看).
     pub prefill_from_round_id: Option<i64>,
+    /// Submitted checklists are first checked by the org's own reviewers.
+    pub self_check: bool,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i64>,
     pub opened_at: Option<DateTimeUtc>,
