@@ -34,6 +34,8 @@ pub struct DemoAccount {
 
 /// What `seed` made, for the start-up banner.
 pub struct Seeded {
+    /// The open demo round and how many checklists it has.
+    pub round: (String, usize),
     pub orgs: usize,
     pub institutions: usize,
     pub accounts: Vec<DemoAccount>,
@@ -175,9 +177,69 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
             }
         }
     }
+        let round = open_demo_round(state, &root).await?;
     Ok(Seeded {
+        round,
         orgs: s.orgs,
         institutions: s.institutions,
         accounts: s.accounts,
     })
+}
+
+/// An open round on the built-in catalogues, so the demo can be filled in at once.
+async fn open_demo_round(state: &AppState, province: &org::Model) -> anyhow::Result<(String, usize)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use touming_domain::assessment::ScoringPolicy;
+    use touming_worker::entity::{catalogue, catalogue_version, user};
+
+    use crate::assessment::rounds::{self, NewRound};
+    use crate::auth::Viewer;
+    use crate::tenancy::Guard;
+
+    let admin = user::Entity::find()
+        .filter(user::Column::Username.eq(format!("{}-admin", province.code)))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo province admin exists"))?;
+    let viewer = Viewer {
+        roles: admin.roles(),
+        user: admin,
+        org: province.clone(),
+        session_id: 0,
+        ip: None,
+    };
+    let guard = Guard::new(&viewer);
+    let mut catalogues = Vec::new();
+    for (kind, code) in [(OrgKind::County, "county-health"), (OrgKind::Institution, "medical-institution")] {
+        let catalogue = guard
+            .catalogues()
+            .filter(catalogue::Column::Code.eq(code))
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("built-in catalogue {code}"))?;
+        let version = catalogue_version::Entity::find()
+            .filter(catalogue_version::Column::CatalogueId.eq(catalogue.id))
+            .filter(catalogue_version::Column::Status.eq("PUBLISHED"))
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("published version of {code}"))?;
+        catalogues.push((kind, version.id));
+    }
+    let today = crate::assessment::today();
+    let year = chrono::Datelike::year(&today);
+    let new = NewRound {
+        title: format!("{year} 年度卫生健康政务公开考核"),
+        period_start: chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"),
+        period_end: chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December"),
+        deadline: today + chrono::Duration::days(30),
+        catalogues,
+        policy: ScoringPolicy::default(),
+        reminder_days_before: 3,
+        prefill_from: None,
+        self_check: false,
+    };
+    let created = rounds::create(&state.db, &guard, new).await?;
+    let title = created.title.clone();
+    let (_, assignments) = rounds::open(&state.db, &guard, created).await?;
+    Ok((title, assignments))
 }
