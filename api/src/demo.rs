@@ -177,7 +177,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
             }
         }
     }
-        let round = open_demo_round(state, &root).await?;
+    let round = open_demo_round(state, &root).await?;
     Ok(Seeded {
         round,
         orgs: s.orgs,
@@ -187,7 +187,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
 }
 
 /// An open round on the built-in catalogues, so the demo can be filled in at once.
-async fn open_demo_round(state: &AppState, province: &org::Model) -> anyhow::Result<(String, usize)> {
+async fn open_demo_round(
+    state: &AppState,
+    province: &org::Model,
+) -> anyhow::Result<(String, usize)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use touming_domain::assessment::ScoringPolicy;
     use touming_worker::entity::{catalogue, catalogue_version, user};
@@ -210,7 +213,10 @@ async fn open_demo_round(state: &AppState, province: &org::Model) -> anyhow::Res
     };
     let guard = Guard::new(&viewer);
     let mut catalogues = Vec::new();
-    for (kind, code) in [(OrgKind::County, "county-health"), (OrgKind::Institution, "medical-institution")] {
+    for (kind, code) in [
+        (OrgKind::County, "county-health"),
+        (OrgKind::Institution, "medical-institution"),
+    ] {
         let catalogue = guard
             .catalogues()
             .filter(catalogue::Column::Code.eq(code))

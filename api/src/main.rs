@@ -195,7 +195,10 @@ fn print_banner(running: &app::Running, seeded: &demo::Seeded) {
         "演示数据：辽宁省，{} 个机构（其中医疗卫生机构 {} 个）",
         seeded.orgs, seeded.institutions
     );
-        println!("考核轮次：{}（进行中，{} 份填报表）", seeded.round.0, seeded.round.1);
+    println!(
+        "考核轮次：{}（进行中，{} 份填报表）",
+        seeded.round.0, seeded.round.1
+    );
     println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
     for account in &seeded.accounts {
         println!(
