@@ -664,3 +664,70 @@ async fn after_the_deadline_only_the_province_reopens_a_checklist() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn rounds_belong_to_their_province() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let read = "query($id: ID!) { round(id: $id) { title status } }";
+    let close = "mutation($id: ID!) { closeRound(id: $id) { status } }";
+    let reopen = "mutation($id: ID!) { openRound(id: $id) { status } }";
+
+    let fujian = world.login(&app, &world.fujian, Role::Admin).await;
+    for document in [read, close, reopen] {
+        let r = app
+            .graphql(Some(&fujian), document, json!({ "id": round }))
+            .await;
+        assert_eq!(error_code(&r), Some("NOT_FOUND"), "{document}: {r}");
+    }
+    assert_eq!(
+        app.graphql(Some(&fujian), "{ rounds { id } }", json!({}))
+            .await["data"]["rounds"],
+        json!([])
+    );
+    let none = app
+        .graphql(
+            Some(&fujian),
+            "{ myAssignments { id } reviewQueue { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        none["data"],
+        json!({ "myAssignments": [], "reviewQueue": [] })
+    );
+
+    // Inside the province everyone reads the round; only its admin closes it.
+    let county = world.login(&app, &world.shenhe, Role::Admin).await;
+    let r = app
+        .graphql(Some(&county), read, json!({ "id": round }))
+        .await;
+    assert_eq!(r["data"]["round"]["status"], "OPEN", "{r}");
+    let r = app
+        .graphql(Some(&county), close, json!({ "id": round }))
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    let r = app
+        .graphql(Some(&province), close, json!({ "id": round }))
+        .await;
+    assert_eq!(r["data"]["closeRound"]["status"], "CLOSED", "{r}");
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let r = app
+        .graphql(
+            Some(&filler),
+            SAVE,
+            json!({ "id": checklist["id"], "v": 0, "a": full_answers(&checklist, 1)[..1] }),
+        )
+        .await;
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("不在填报期"),
+        "a closed round takes no answers: {r}"
+    );
+    app.stop().await;
+}
