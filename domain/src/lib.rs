@@ -13,6 +13,7 @@ pub mod division_code;
 pub mod org;
 pub mod password_policy;
 pub mod role;
+pub mod scoring;
 
 pub use calendar::{Calendar, CalendarError, YearSchedule};
 pub use credit_code::{CreditCode, CreditCodeError};

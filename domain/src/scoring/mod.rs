@@ -1,0 +1,17 @@
+//! Scoring a checklist (DOMAIN.md §4): a pure function of the catalogue version's items,
+//! the answers, the round's policy, the working-day calendar and the day of scoring.
+//! Arithmetic is in integers — points in thousandths, factors in thousandths, percent
+//! in thousandths of a percent — so the same inputs give the same figures to the last
+//! digit and an incremental update equals a full recompute.
+
+mod checklist;
+mod indicators;
+mod periods;
+mod rollup;
+
+pub use checklist::{
+    CategoryScore, ChecklistScore, Grade, ItemScore, ScoringInput, score_checklist,
+};
+pub use indicators::{Indicators, Ratio};
+pub use periods::expected_periods;
+pub use rollup::{ChildResult, Coverage, Rollup, Spread, competition_ranks, rollup_region};
