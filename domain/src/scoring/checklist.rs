@@ -251,7 +251,7 @@ pub fn score_checklist(input: &ScoringInput) -> ChecklistScore {
             (Some(a), Some(AnswerStatus::Disclosed)) => (a, policy.disclosed),
             (Some(a), Some(AnswerStatus::Partial)) => (a, policy.partial),
             (answer, _) => {
-                indicators.disclosure = indicators.disclosure + (Ratio { num: 0, den: 1 });
+                indicators.disclosure = indicators.disclosure + Ratio { num: 0, den: 1 };
                 score.veto_failed = item.veto;
                 veto_failed |= item.veto;
                 let what = if answer.is_some() {
@@ -275,7 +275,7 @@ pub fn score_checklist(input: &ScoringInput) -> ChecklistScore {
                 continue;
             }
         };
-        indicators.disclosure = indicators.disclosure + (Ratio { num: 1, den: 1 });
+        indicators.disclosure = indicators.disclosure + Ratio { num: 1, den: 1 };
         let mut notes = vec![if s == policy.disclosed {
             "已公开".to_owned()
         } else {
@@ -284,7 +284,7 @@ pub fn score_checklist(input: &ScoringInput) -> ChecklistScore {
 
         let t = timeliness(item, answer, input);
         notes.push(t.note);
-        indicators.on_time = indicators.on_time + (t.on_time);
+        indicators.on_time = indicators.on_time + t.on_time;
 
         let missing: Vec<&str> = item
             .channels

@@ -141,12 +141,12 @@ pub fn rollup_region(
             approved: c.approved as u32,
         });
         if c.submitted {
-            indicators = indicators + (c.indicators);
+            indicators = indicators + c.indicators;
         }
     }
     for r in subregions {
         coverage = coverage.add(r.coverage);
-        indicators = indicators + (r.indicators);
+        indicators = indicators + r.indicators;
     }
     let compared = if subregions.is_empty() {
         institution_values
