@@ -1,7 +1,7 @@
 //! The working-day calendar in force: the built-in schedules with the operator's years
 //! (stored in `calendar_year`) over them.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use touming_domain::{Calendar, YearSchedule};
@@ -10,23 +10,10 @@ use touming_worker::entity::{calendar_year, org};
 use crate::audit::{self, Actor, Entry};
 use crate::error::{ApiError, ApiResult};
 
-fn dates(json: &str) -> ApiResult<std::collections::BTreeSet<NaiveDate>> {
-    serde_json::from_str(json).map_err(ApiError::internal)
-}
-
 pub async fn effective(db: &impl ConnectionTrait) -> ApiResult<Calendar> {
-    let mut calendar = Calendar::builtin();
-    for row in calendar_year::Entity::find().all(db).await? {
-        let schedule = YearSchedule {
-            notice: row.notice,
-            holidays: dates(&row.holidays)?,
-            workdays: dates(&row.workdays)?,
-        };
-        calendar
-            .set_year(row.year, schedule)
-            .map_err(ApiError::internal)?;
-    }
-    Ok(calendar)
+    touming_worker::model::calendar(db)
+        .await
+        .map_err(ApiError::internal)
 }
 
 /// Adds or replaces a year (platform operator). The schedule is checked first; the

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod entity;
 pub mod housekeeping;
 pub mod job;
+pub mod model;
 pub mod queue;
 pub mod reminders;
 pub mod runner;

@@ -3,12 +3,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QuerySelect, Set};
 use serde_json::json;
-use touming_domain::assessment::{Answer, AnswerStatus, InterpretationForm, PeriodRecord};
-use touming_domain::catalogue::Channel;
+use touming_domain::assessment::{Answer, InterpretationForm};
 use touming_worker::entity::{answer, evidence_file};
 
 use crate::error::{ApiError, ApiResult};
@@ -58,51 +55,17 @@ pub fn to_row(
 }
 
 pub fn from_row(row: &answer::Model) -> ApiResult<Answer> {
-    let split = |s: &str| {
-        s.split(',')
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    Ok(Answer {
-        item_code: row.item_code.clone(),
-        status: AnswerStatus::parse(&row.status)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad status")))?,
-        na_reason: row.na_reason.clone(),
-        formed_on: row.formed_on,
-        published_on: row.published_on,
-        channels: split(&row.channels)
-            .iter()
-            .map(|c| c.parse::<Channel>().map_err(ApiError::internal))
-            .collect::<ApiResult<_>>()?,
-        evidence_urls: serde_json::from_str(&row.evidence_urls).map_err(ApiError::internal)?,
-        interpretation_on: row.interpretation_on,
-        interpretation_forms: split(&row.interpretation_forms)
-            .iter()
-            .map(|f| {
-                serde_json::from_value::<InterpretationForm>(json!(f)).map_err(ApiError::internal)
-            })
-            .collect::<ApiResult<_>>()?,
-        note: row.note.clone(),
-        periods: serde_json::from_str::<Vec<PeriodRecord>>(&row.periods)
-            .map_err(ApiError::internal)?,
-    })
+    touming_worker::model::answer_from_row(row).map_err(ApiError::internal)
 }
 
 pub async fn rows(db: &impl ConnectionTrait, assignment_id: i64) -> ApiResult<Vec<answer::Model>> {
-    Ok(answer::Entity::find()
-        .filter(answer::Column::AssignmentId.eq(assignment_id))
-        .order_by_asc(answer::Column::ItemCode)
-        .all(db)
-        .await?)
+    Ok(touming_worker::model::answer_rows(db, assignment_id).await?)
 }
 
 pub async fn load(db: &impl ConnectionTrait, assignment_id: i64) -> ApiResult<Vec<Answer>> {
-    rows(db, assignment_id)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    touming_worker::model::answers(db, assignment_id)
+        .await
+        .map_err(ApiError::internal)
 }
 
 /// Uploaded evidence files per item code.

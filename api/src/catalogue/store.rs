@@ -4,14 +4,13 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, NotSet, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, NotSet, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
 use touming_domain::OrgKind;
-use touming_domain::catalogue::{
-    Audience, Channel, DisclosureMode, Item, TimeLimit, VersionStatus,
-};
+use touming_domain::catalogue::{Item, VersionStatus};
 use touming_worker::entity::{catalogue, catalogue_item, catalogue_version, org};
+use touming_worker::model;
 
 use super::builtin;
 use super::import::Parsed;
@@ -47,43 +46,15 @@ fn to_row(version_id: i64, position: usize, item: &Item) -> catalogue_item::Acti
     }
 }
 
-/// The domain item a stored row holds. Rows are only ever written from valid items.
+/// The domain item a stored row holds.
 pub fn from_row(row: &catalogue_item::Model) -> ApiResult<Item> {
-    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).map_err(ApiError::internal);
-    Ok(Item {
-        code: row.code.clone(),
-        category: list(&row.category)?,
-        title: row.title.clone(),
-        content: list(&row.content)?,
-        basis: row.basis.clone(),
-        time_limit: TimeLimit::from_code(&row.time_limit).map_err(ApiError::internal)?,
-        time_limit_text: row.time_limit_text.clone(),
-        body: row.body.clone(),
-        audience: Audience::from_label(&row.audience).unwrap_or(Audience::Public),
-        mode: DisclosureMode::from_label(&row.mode).unwrap_or(DisclosureMode::Proactive),
-        levels: list(&row.levels)?,
-        channels: row
-            .channels
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(|c| c.parse::<Channel>().map_err(ApiError::internal))
-            .collect::<ApiResult<_>>()?,
-        needs_interpretation: row.needs_interpretation,
-        evidence_required: row.evidence_required,
-        weight_milli: row.weight_milli.max(0) as u32,
-        veto: row.veto,
-    })
+    model::item_from_row(row).map_err(ApiError::internal)
 }
 
 pub async fn items(db: &impl ConnectionTrait, version_id: i64) -> ApiResult<Vec<Item>> {
-    catalogue_item::Entity::find()
-        .filter(catalogue_item::Column::VersionId.eq(version_id))
-        .order_by_asc(catalogue_item::Column::Position)
-        .all(db)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    model::version_items(db, version_id)
+        .await
+        .map_err(ApiError::internal)
 }
 
 pub fn applies_to(catalogue: &catalogue::Model) -> Vec<OrgKind> {
