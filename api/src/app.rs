@@ -83,6 +83,7 @@ pub fn worker(state: &AppState) -> Worker {
         state.db.clone(),
         state.queue.clone(),
         Duration::from_secs(state.config.worker.housekeeping_minutes.max(1) * 60),
+        Duration::from_secs(state.config.worker.reconcile_seconds.max(1)),
     )
 }
 

@@ -71,6 +71,7 @@ pub struct GraphqlConfig {
 #[derive(Debug, Clone, Deserialize)]
 pub struct WorkerConfig {
     pub housekeeping_minutes: u64,
+    pub reconcile_seconds: u64,
     pub consumer: String,
 }
 

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_identity;
 mod m20261122_000002_catalogue;
 mod m20261122_000003_assessment;
+mod m20261122_000004_scores;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_identity::Migration),
             Box::new(m20261122_000002_catalogue::Migration),
             Box::new(m20261122_000003_assessment::Migration),
+            Box::new(m20261122_000004_scores::Migration),
         ]
     }
 }

@@ -10,4 +10,8 @@ pub enum Job {
     PurgeSessions,
     /// Remind orgs whose checklists are not submitted as their deadline nears.
     Reminders,
+    /// Score one checklist and roll the change up its ancestors.
+    ScoreAssignment { assignment_id: i64 },
+    /// Rescore a whole round and recompute every roll-up (repair).
+    RescoreRound { round_id: i64 },
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod queue;
 pub mod reminders;
 pub mod runner;
+pub mod scoring;
 
 pub use job::Job;
 pub use queue::{InProcessQueue, JobQueue, QueueError, RedisQueue};

@@ -11,12 +11,13 @@ use tracing::Instrument;
 use crate::clock::today_in_china;
 use crate::queue::{Delivery, JobQueue};
 use crate::reminders::{self, DatabaseNotifier};
-use crate::{Job, housekeeping};
+use crate::{Job, housekeeping, scoring};
 
 pub struct Worker {
     db: DatabaseConnection,
     queue: Arc<dyn JobQueue>,
     housekeeping_every: Duration,
+    reconcile_every: Duration,
 }
 
 impl Worker {
@@ -24,11 +25,13 @@ impl Worker {
         db: DatabaseConnection,
         queue: Arc<dyn JobQueue>,
         housekeeping_every: Duration,
+        reconcile_every: Duration,
     ) -> Self {
         Self {
             db,
             queue,
             housekeeping_every,
+            reconcile_every,
         }
     }
 
@@ -36,6 +39,7 @@ impl Worker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("worker started");
         let mut tick = tokio::time::interval(self.housekeeping_every);
+        let mut reconcile = tokio::time::interval(self.reconcile_every);
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
@@ -44,6 +48,14 @@ impl Worker {
                         if let Err(e) = self.queue.enqueue(&job).await {
                             tracing::warn!(error = %e, "could not enqueue a periodic job");
                         }
+                    }
+                }
+                                _ = reconcile.tick() => {
+                    // Messages are only nudges: whatever is stale is scored here anyway.
+                    match scoring::reconcile(&self.db, 200).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(checklists = n, "stale scores reconciled"),
+                        Err(e) => tracing::warn!(error = %e, "reconciling scores failed"),
                     }
                 }
                 received = self.queue.receive() => match received {
@@ -71,7 +83,16 @@ impl Worker {
             let outcome = match &delivery.job {
                 Job::PurgeSessions => housekeeping::purge_sessions(&self.db)
                     .await
-                    .map(|n| tracing::info!(deleted = n, "ended sessions purged")),
+                    .map(|n| tracing::info!(deleted = n, "ended sessions purged"))
+                    .map_err(|e| e.to_string()),
+                Job::ScoreAssignment { assignment_id } => {
+                    scoring::score_assignment(&self.db, *assignment_id)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Job::RescoreRound { round_id } => scoring::rescore_round(&self.db, *round_id)
+                    .await
+                    .map_err(|e| e.to_string()),
                 Job::Reminders => {
                     let notifier = DatabaseNotifier {
                         db: self.db.clone(),
@@ -79,6 +100,7 @@ impl Worker {
                     reminders::send(&self.db, &notifier, today_in_china())
                         .await
                         .map(|n| tracing::info!(checklists = n, "deadline reminders sent"))
+                        .map_err(|e| e.to_string())
                 }
             };
             match outcome {

@@ -7,3 +7,11 @@ pub mod checklist;
 pub mod rounds;
 
 pub use touming_worker::clock::today_in_china as today;
+
+/// Asks the worker to score a checklist now. Only a nudge: the score is already marked
+/// stale in the database, and the reconciler scores it even if this message is lost.
+pub async fn nudge(state: &crate::state::AppState, job: touming_worker::Job) {
+    if let Err(e) = state.queue.enqueue(&job).await {
+        tracing::warn!(error = %e, ?job, "could not enqueue; the reconciler will pick it up");
+    }
+}

@@ -13,11 +13,12 @@ use super::context::ContextExt;
 use super::rounds::Round;
 use super::scalars::Date;
 use super::types::Org;
-use crate::assessment::answers;
 use crate::assessment::checklist::{self, Review};
+use crate::assessment::{answers, nudge};
 use crate::catalogue::store;
 use crate::error::ApiError;
 use crate::tenancy::parse_id;
+use touming_worker::Job;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "touming_domain::assessment::AnswerStatus")]
@@ -592,9 +593,16 @@ impl AssignmentMutation {
             .assignment(db, parse_id(&assignment_id, "填报表")?)
             .await?;
         let batch = answers.into_iter().map(domain::Answer::from).collect();
-        Ok(Assignment(
-            checklist::save_answers(db, &guard, assignment, &org, expected_version, batch).await?,
-        ))
+        let saved =
+            checklist::save_answers(db, &guard, assignment, &org, expected_version, batch).await?;
+        nudge(
+            ctx.state(),
+            Job::ScoreAssignment {
+                assignment_id: saved.id,
+            },
+        )
+        .await;
+        Ok(Assignment(saved))
     }
 
     /// Submits the checklist; every problem is listed, item by item.
@@ -607,9 +615,15 @@ impl AssignmentMutation {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let (assignment, org) = guard.assignment(db, parse_id(&id, "填报表")?).await?;
-        Ok(Assignment(
-            checklist::submit(db, &guard, assignment, &org, expected_version).await?,
-        ))
+        let submitted = checklist::submit(db, &guard, assignment, &org, expected_version).await?;
+        nudge(
+            ctx.state(),
+            Job::ScoreAssignment {
+                assignment_id: submitted.id,
+            },
+        )
+        .await;
+        Ok(Assignment(submitted))
     }
 
     /// Uploads an evidence file (PDF, image or Office document, judged by content) for
@@ -648,6 +662,13 @@ impl AssignmentMutation {
             crate::evidence::Upload { file_name, bytes },
         )
         .await?;
+        nudge(
+            state,
+            Job::ScoreAssignment {
+                assignment_id: assignment.id,
+            },
+        )
+        .await;
         Ok(EvidenceFile(stored))
     }
 
@@ -672,8 +693,14 @@ impl AssignmentMutation {
                 .map(|c| (c.item_code, c.comment))
                 .collect(),
         };
-        Ok(Assignment(
-            checklist::review(db, &guard, assignment, &org, review).await?,
-        ))
+        let reviewed = checklist::review(db, &guard, assignment, &org, review).await?;
+        nudge(
+            ctx.state(),
+            Job::ScoreAssignment {
+                assignment_id: reviewed.id,
+            },
+        )
+        .await;
+        Ok(Assignment(reviewed))
     }
 }

@@ -9,6 +9,7 @@ pub mod orgs;
 pub mod page;
 pub mod rounds;
 pub mod scalars;
+pub mod scores;
 pub mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -23,6 +24,7 @@ pub struct Query(
     calendar::CalendarQuery,
     rounds::RoundQuery,
     assignments::AssignmentQuery,
+    scores::ScoreQuery,
 );
 
 #[derive(MergedObject, Default)]

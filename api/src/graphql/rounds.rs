@@ -242,6 +242,15 @@ impl RoundMutation {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let round = guard.round(db, parse_id(&id, "考核轮次")?).await?;
-        Ok(Round(rounds::close(db, &guard, round).await?))
+        let closed = rounds::close(db, &guard, round).await?;
+        // Closing changes what counts (unsubmitted checklists now count as 0).
+        crate::assessment::nudge(
+            ctx.state(),
+            touming_worker::Job::RescoreRound {
+                round_id: closed.id,
+            },
+        )
+        .await;
+        Ok(Round(closed))
     }
 }

@@ -10,6 +10,7 @@ mod graphql_limits;
 mod identity;
 mod operations;
 mod orgs;
+mod scores;
 mod sessions;
 mod tenancy;
 mod worker;

@@ -1,0 +1,209 @@
+//! Scores flow up: a county submits, the worker scores it with a reason for every item,
+//! and the city's and the province's figures move; a full recompute agrees.
+
+use serde_json::{Value, json};
+use touming_domain::Role;
+use touming_tests::{TestApp, World, spawn_app};
+use touming_worker::Job;
+
+use super::checklists::{SAVE, SUBMIT, full_answers, mine, open_round};
+
+const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite grade coverage { expected submitted approved } indicators { disclosureRate } } }";
+
+/// Polls `query` until `done` holds (the worker is asynchronous), for up to 15 s.
+async fn until(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    vars: Value,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let r = app.graphql(Some(token), query, vars.clone()).await;
+        if done(&r) {
+            return r;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not reached in 15 s: {r}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_submitted_checklist_is_scored_and_the_regions_above_follow() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    let vars =
+        |org: &touming_worker::entity::org::Model| json!({ "r": round, "o": org.id.to_string() });
+
+    // The county: half its applicable items disclosed on time, the rest not applicable.
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    let mut answers = full_answers(&checklist, 10);
+    answers[1]["status"] = json!("NOT_DISCLOSED");
+    app.graphql(
+        Some(&filler),
+        SAVE,
+        json!({ "id": id, "v": 0, "a": answers }),
+    )
+    .await;
+    let r = app
+        .graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
+        .await;
+    assert_eq!(r["data"]["submitAssignment"]["status"], "SUBMITTED", "{r}");
+
+    let score = until(
+        &app,
+        &filler,
+        "query($id: ID!) { score(assignmentId: $id) { percent total max grade stale items { code points max applicable explanation } } }",
+        json!({ "id": id }),
+        |r| r["data"]["score"]["stale"] == false,
+    )
+    .await;
+    let score = &score["data"]["score"];
+    let items = score["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|i| !i["explanation"].as_str().unwrap().is_empty()),
+        "a reason for every point"
+    );
+    let not_disclosed = &items[1];
+    assert_eq!(not_disclosed["points"], 0.0);
+    assert!(
+        not_disclosed["explanation"]
+            .as_str()
+            .unwrap()
+            .starts_with("未公开"),
+        "{not_disclosed}"
+    );
+    let county_percent = score["percent"].as_f64().unwrap();
+    assert!(county_percent > 0.0 && county_percent < 100.0, "{score}");
+    assert_eq!(items.iter().filter(|i| i["applicable"] == true).count(), 10);
+
+    // The city and the province show the county's figure: nothing else counts yet.
+    let city = until(&app, &province, ROLLUP, vars(&world.shenyang), |r| {
+        r["data"]["rollup"]["composite"].is_number()
+    })
+    .await;
+    assert_eq!(
+        city["data"]["rollup"]["composite"].as_f64().unwrap(),
+        county_percent,
+        "{city}"
+    );
+    assert_eq!(
+        city["data"]["rollup"]["coverage"],
+        json!({ "expected": 3, "submitted": 1, "approved": 0 })
+    );
+    let top = until(&app, &province, ROLLUP, vars(&world.liaoning), |r| {
+        r["data"]["rollup"]["composite"].is_number()
+    })
+    .await;
+    assert_eq!(
+        top["data"]["rollup"]["composite"].as_f64().unwrap(),
+        county_percent
+    );
+
+    // The hospital submits: the county's composite moves to
+    // (0.4 × county + 0.2 × hospital) ÷ 0.6, and the province's with it.
+    let nurse = world.login(&app, &world.hospital, Role::Filler).await;
+    let hospital = mine(&app, &nurse).await;
+    let hid = hospital["id"].as_str().unwrap().to_owned();
+    app.graphql(
+        Some(&nurse),
+        SAVE,
+        json!({ "id": hid, "v": 0, "a": full_answers(&hospital, 5) }),
+    )
+    .await;
+    let r = app
+        .graphql(Some(&nurse), SUBMIT, json!({ "id": hid, "v": 1 }))
+        .await;
+    assert_eq!(r["data"]["submitAssignment"]["status"], "SUBMITTED", "{r}");
+    let hospital_score = until(
+        &app,
+        &nurse,
+        "query($id: ID!) { score(assignmentId: $id) { percent stale } }",
+        json!({ "id": hid }),
+        |r| r["data"]["score"]["stale"] == false,
+    )
+    .await;
+    let hospital_milli =
+        (hospital_score["data"]["score"]["percent"].as_f64().unwrap() * 1000.0).round() as u64;
+    let county_milli = (county_percent * 1000.0).round() as u64;
+    let expected = ((county_milli * 400 + hospital_milli * 200) * 2 + 600) / 1200;
+    let moved = until(&app, &province, ROLLUP, vars(&world.liaoning), |r| {
+        r["data"]["rollup"]["coverage"]["submitted"] == 2
+            && r["data"]["rollup"]["composite"].as_f64() != Some(county_percent)
+    })
+    .await;
+    assert_eq!(
+        moved["data"]["rollup"]["composite"].as_f64().unwrap(),
+        expected as f64 / 1000.0,
+        "{moved}"
+    );
+
+    // The city compares its counties: 和平区 ranked, 沈河区 not counted yet.
+    let comparison = app
+        .graphql(
+            Some(&province),
+            "query($r: ID!, $p: ID!) { comparison(roundId: $r, parentId: $p, childKind: COUNTY) { rows { org { code } composite rank coverage { submitted } } } }",
+            json!({ "r": round, "p": world.shenyang.id.to_string() }),
+        )
+        .await;
+    let rows = comparison["data"]["comparison"]["rows"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(rows[0]["org"]["code"], "210102");
+    assert_eq!(rows[0]["rank"], 1);
+    assert!(
+        rows[1]["composite"].is_null() && rows[1]["rank"].is_null(),
+        "{rows:?}"
+    );
+
+    // A full recompute of the round, from nothing, gives exactly the same figures.
+    let before: Vec<Value> = all_rollups(&app, &province, &round, &world).await;
+    app.sql("DELETE FROM rollup").await;
+    app.sql("DELETE FROM score").await;
+    app.state()
+        .queue
+        .enqueue(&Job::RescoreRound {
+            round_id: round.parse().unwrap(),
+        })
+        .await
+        .unwrap();
+    until(&app, &province, ROLLUP, vars(&world.liaoning), |r| {
+        r["data"]["rollup"]["composite"].is_number()
+    })
+    .await;
+    let after = all_rollups(&app, &province, &round, &world).await;
+    assert_eq!(before, after);
+    app.stop().await;
+}
+
+async fn all_rollups(app: &TestApp, token: &str, round: &str, world: &World) -> Vec<Value> {
+    let mut out = Vec::new();
+    for org in [
+        &world.heping,
+        &world.shenhe,
+        &world.shenyang,
+        &world.liaoning,
+        &world.hospital,
+    ] {
+        let r = app
+            .graphql(
+                Some(token),
+                ROLLUP,
+                json!({ "r": round, "o": org.id.to_string() }),
+            )
+            .await;
+        out.push(r["data"]["rollup"].clone());
+    }
+    out
+}
