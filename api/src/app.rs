@@ -39,16 +39,23 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Resu
     .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
     let (queue, redis): (Arc<dyn JobQueue>, _) = match config.redis.url() {
         Some(url) => {
-            let queue = RedisQueue::connect(url, &config.redis.stream, &consumer_name(&config))
-                .await
-                .context("connecting to Redis")?;
+            let retry = std::time::Duration::from_millis(config.worker.retry_base_ms);
+            let queue =
+                RedisQueue::connect(url, &config.redis.stream, &consumer_name(&config), retry)
+                    .await
+                    .context("connecting to Redis")?;
             let client = redis::Client::open(url)?;
             (
                 queue,
                 Some(client.get_multiplexed_async_connection().await?),
             )
         }
-        None => (InProcessQueue::new(), None),
+        None => (
+            InProcessQueue::with_retry_base(std::time::Duration::from_millis(
+                config.worker.retry_base_ms,
+            )),
+            None,
+        ),
     };
     Ok(AppState {
         db,

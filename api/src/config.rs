@@ -72,6 +72,7 @@ pub struct GraphqlConfig {
 pub struct WorkerConfig {
     pub housekeeping_minutes: u64,
     pub reconcile_seconds: u64,
+    pub retry_base_ms: u64,
     pub consumer: String,
 }
 

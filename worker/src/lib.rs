@@ -15,5 +15,5 @@ pub mod runner;
 pub mod scoring;
 
 pub use job::Job;
-pub use queue::{InProcessQueue, JobQueue, QueueError, RedisQueue};
+pub use queue::{DeadLetter, InProcessQueue, JobQueue, MAX_ATTEMPTS, QueueError, RedisQueue};
 pub use runner::Worker;

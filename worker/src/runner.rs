@@ -104,8 +104,13 @@ impl Worker {
                 }
             };
             match outcome {
-                // Unacknowledged messages are redelivered; handlers are idempotent.
-                Err(e) => tracing::warn!(error = %e, "job failed; left for redelivery"),
+                // Retried after a backoff, then dead-lettered; handlers are idempotent.
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt = delivery.attempt, "job failed");
+                    if let Err(q) = self.queue.fail(delivery, &e).await {
+                        tracing::warn!(error = %q, "could not record the failure");
+                    }
+                }
                 Ok(()) => {
                     if let Err(e) = self.queue.ack(delivery).await {
                         tracing::warn!(error = %e, "could not acknowledge job");

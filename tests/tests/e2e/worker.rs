@@ -56,3 +56,53 @@ async fn purging_sessions_removes_only_those_that_ended_a_day_ago() {
     assert_eq!(app.count("session").await, 1, "the live session stays");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_job_that_keeps_failing_is_retried_then_dead_lettered_with_its_error() {
+    let app = touming_tests::spawn_app_with(|c| {
+        c.worker.retry_base_ms = 50;
+        c.worker.reconcile_seconds = 3600;
+    })
+    .await;
+    let world = World::build(&app).await;
+    super::checklists::open_round(&app, &world, None).await;
+    let assignment = touming_worker::entity::assignment::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // A policy no version of Touming writes: scoring this round fails every time.
+    app.sql(&format!(
+        "UPDATE round SET policy = 'not json' WHERE id = {}",
+        assignment.round_id
+    ))
+    .await;
+    app.state()
+        .queue
+        .enqueue(&Job::ScoreAssignment {
+            assignment_id: assignment.id,
+        })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let letters = loop {
+        let letters = app.state().queue.dead_letters().await.unwrap();
+        if !letters.is_empty() {
+            break letters;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not dead-lettered in 20 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].attempts, touming_worker::MAX_ATTEMPTS);
+    assert!(
+        letters[0].error.contains("unreadable stored value"),
+        "{:?}",
+        letters[0]
+    );
+    assert!(letters[0].job.contains(&assignment.id.to_string()));
+    app.stop().await;
+}
