@@ -8,6 +8,9 @@ use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use touming_worker::events::{
+    LocalPublisher, Publisher, RedisPublisher, RollupChanged, relay_from_redis,
+};
 use touming_worker::{InProcessQueue, JobQueue, RedisQueue, Worker};
 
 use crate::auth::{LoginThrottle, PasswordHasher};
@@ -64,10 +67,33 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Resu
         queue,
         redis,
         metrics: Arc::new(Metrics::default()),
+        events: events(&config),
         evidence: crate::evidence::EvidenceStore::from_config(&config.evidence)
             .context("opening the evidence store")?,
         config: Arc::new(config),
     })
+}
+
+/// The local channel of roll-up changes; with Redis, a task relays the shared channel
+/// into it (reconnecting if Redis goes away).
+fn events(config: &Config) -> tokio::sync::broadcast::Sender<RollupChanged> {
+    let (sender, _) = tokio::sync::broadcast::channel(1024);
+    if let Some(url) = config.redis.url() {
+        let (url, channel, local) = (
+            url.to_owned(),
+            config.redis.events_channel.clone(),
+            sender.clone(),
+        );
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = relay_from_redis(&url, &channel, local.clone()).await {
+                    tracing::warn!(error = %e, "roll-up events from Redis interrupted; reconnecting");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+    }
+    sender
 }
 
 /// This process's name in the Redis consumer group: configured, or host name plus a
@@ -86,9 +112,17 @@ pub fn consumer_name(config: &Config) -> String {
 }
 
 pub fn worker(state: &AppState) -> Worker {
+    let events: Arc<dyn Publisher> = match &state.redis {
+        Some(connection) => Arc::new(RedisPublisher {
+            connection: connection.clone(),
+            channel: state.config.redis.events_channel.clone(),
+        }),
+        None => Arc::new(LocalPublisher(state.events.clone())),
+    };
     Worker::new(
         state.db.clone(),
         state.queue.clone(),
+        events,
         Duration::from_secs(state.config.worker.housekeeping_minutes.max(1) * 60),
         Duration::from_secs(state.config.worker.reconcile_seconds.max(1)),
     )

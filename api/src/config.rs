@@ -39,6 +39,7 @@ pub struct DatabaseConfig {
 pub struct RedisConfig {
     pub url: String,
     pub stream: String,
+    pub events_channel: String,
 }
 
 impl RedisConfig {

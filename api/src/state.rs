@@ -20,4 +20,6 @@ pub struct AppState {
     pub redis: Option<redis::aio::MultiplexedConnection>,
     pub metrics: Arc<Metrics>,
     pub evidence: crate::evidence::EvidenceStore,
+    /// Roll-up changes, for `rollupChanged` subscriptions (fed from Redis when configured).
+    pub events: tokio::sync::broadcast::Sender<touming_worker::events::RollupChanged>,
 }

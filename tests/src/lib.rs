@@ -70,6 +70,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     {
         config.redis.url = redis;
         config.redis.stream = format!("touming:test:{:016x}:jobs", rand_u64());
+        config.redis.events_channel = format!("touming:test:{:016x}:rollups", rand_u64());
     }
     configure(&mut config);
     touming_api::telemetry::init(&config);

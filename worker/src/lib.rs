@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod entity;
+pub mod events;
 pub mod housekeeping;
 pub mod job;
 pub mod model;

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::clock::today_in_china;
+use crate::events::{Publisher, RollupChanged};
 use crate::queue::{Delivery, JobQueue};
 use crate::reminders::{self, DatabaseNotifier};
 use crate::{Job, housekeeping, scoring};
@@ -16,6 +17,7 @@ use crate::{Job, housekeeping, scoring};
 pub struct Worker {
     db: DatabaseConnection,
     queue: Arc<dyn JobQueue>,
+    events: Arc<dyn Publisher>,
     housekeeping_every: Duration,
     reconcile_every: Duration,
 }
@@ -24,12 +26,14 @@ impl Worker {
     pub fn new(
         db: DatabaseConnection,
         queue: Arc<dyn JobQueue>,
+        events: Arc<dyn Publisher>,
         housekeeping_every: Duration,
         reconcile_every: Duration,
     ) -> Self {
         Self {
             db,
             queue,
+            events,
             housekeeping_every,
             reconcile_every,
         }
@@ -52,9 +56,14 @@ impl Worker {
                 }
                                 _ = reconcile.tick() => {
                     // Messages are only nudges: whatever is stale is scored here anyway.
-                    match scoring::reconcile(&self.db, 200).await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(checklists = n, "stale scores reconciled"),
+                                        match scoring::reconcile(&self.db, 200).await {
+                        Ok(changes) if changes.is_empty() => {}
+                        Ok(changes) => {
+                            tracing::info!(checklists = changes.len(), "stale scores reconciled");
+                            for change in &changes {
+                                self.events.publish(change).await;
+                            }
+                        }
                         Err(e) => tracing::warn!(error = %e, "reconciling scores failed"),
                     }
                 }
@@ -77,6 +86,20 @@ impl Worker {
         tracing::info!("worker stopped");
     }
 
+    async fn publish(
+        &self,
+        outcome: Result<Option<RollupChanged>, crate::model::ModelError>,
+    ) -> Result<(), String> {
+        match outcome {
+            Ok(Some(change)) => {
+                self.events.publish(&change).await;
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     async fn handle(&self, delivery: &Delivery) {
         let span = tracing::info_span!("job", id = %delivery.id, job = ?delivery.job);
         async {
@@ -86,13 +109,13 @@ impl Worker {
                     .map(|n| tracing::info!(deleted = n, "ended sessions purged"))
                     .map_err(|e| e.to_string()),
                 Job::ScoreAssignment { assignment_id } => {
-                    scoring::score_assignment(&self.db, *assignment_id)
+                    self.publish(scoring::score_assignment(&self.db, *assignment_id).await)
                         .await
-                        .map_err(|e| e.to_string())
                 }
-                Job::RescoreRound { round_id } => scoring::rescore_round(&self.db, *round_id)
-                    .await
-                    .map_err(|e| e.to_string()),
+                Job::RescoreRound { round_id } => {
+                    self.publish(scoring::rescore_round(&self.db, *round_id).await)
+                        .await
+                }
                 Job::Reminders => {
                     let notifier = DatabaseNotifier {
                         db: self.db.clone(),

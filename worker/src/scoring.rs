@@ -19,6 +19,7 @@ use touming_domain::{OrgKind, OrgPath};
 
 use crate::clock::today_in_china;
 use crate::entity::{assignment, org, rollup, round, score};
+use crate::events::RollupChanged;
 use crate::model::{self, ModelError};
 
 /// A stored count or percent; negative values are never written.
@@ -38,22 +39,30 @@ fn is_closed(round: &round::Model) -> bool {
     matches!(round.status.as_str(), "CLOSED" | "PUBLISHED")
 }
 
-/// Scores one checklist and rolls the change up its ancestors.
+/// Scores one checklist and rolls the change up its ancestors; says which orgs'
+/// figures changed.
 pub async fn score_assignment(
     db: &DatabaseConnection,
     assignment_id: i64,
-) -> Result<(), ModelError> {
+) -> Result<Option<RollupChanged>, ModelError> {
     let Some(a) = assignment::Entity::find_by_id(assignment_id)
         .one(db)
         .await?
     else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(round) = round::Entity::find_by_id(a.round_id).one(db).await? else {
-        return Ok(());
+        return Ok(None);
     };
     store_score(db, &a, &round).await?;
-    rollup_up_from(db, &round, a.org_id).await
+    let mut org_ids = rollup_up_from(db, &round, a.org_id).await?;
+    if !org_ids.contains(&a.org_id) {
+        org_ids.push(a.org_id);
+    }
+    Ok(Some(RollupChanged {
+        round_id: round.id,
+        org_ids,
+    }))
 }
 
 async fn store_score(
@@ -280,9 +289,9 @@ pub async fn rollup_up_from(
     db: &DatabaseConnection,
     round: &round::Model,
     org_id: i64,
-) -> Result<(), ModelError> {
+) -> Result<Vec<i64>, ModelError> {
     let Some(start) = org::Entity::find_by_id(org_id).one(db).await? else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let ids = OrgPath::from_stored(start.path.clone()).ids();
     let chain = org::Entity::find()
@@ -294,14 +303,17 @@ pub async fn rollup_up_from(
     for region in &chain {
         region_rollup(db, round, region).await?;
     }
-    Ok(())
+    Ok(chain.iter().map(|o| o.id).collect())
 }
 
 /// Rescores every checklist of a round and recomputes every roll-up, deepest first.
 /// For repair; gives exactly what the incremental path gives.
-pub async fn rescore_round(db: &DatabaseConnection, round_id: i64) -> Result<(), ModelError> {
+pub async fn rescore_round(
+    db: &DatabaseConnection,
+    round_id: i64,
+) -> Result<Option<RollupChanged>, ModelError> {
     let Some(round) = round::Entity::find_by_id(round_id).one(db).await? else {
-        return Ok(());
+        return Ok(None);
     };
     let all = assignment::Entity::find()
         .filter(assignment::Column::RoundId.eq(round_id))
@@ -323,11 +335,16 @@ pub async fn rescore_round(db: &DatabaseConnection, round_id: i64) -> Result<(),
     for region in &regions {
         region_rollup(db, &round, region).await?;
     }
-    Ok(())
+    let mut org_ids: Vec<i64> = regions.iter().map(|o| o.id).collect();
+    org_ids.extend(all.iter().map(|a| a.org_id));
+    Ok(Some(RollupChanged { round_id, org_ids }))
 }
 
-/// Scores up to `limit` stale checklists of open or closed rounds; returns how many.
-pub async fn reconcile(db: &DatabaseConnection, limit: u64) -> Result<usize, ModelError> {
+/// Scores up to `limit` stale checklists of open or closed rounds; returns the changes.
+pub async fn reconcile(
+    db: &DatabaseConnection,
+    limit: u64,
+) -> Result<Vec<RollupChanged>, ModelError> {
     let stale: Vec<i64> = assignment::Entity::find()
         .select_only()
         .column(assignment::Column::Id)
@@ -346,8 +363,9 @@ pub async fn reconcile(db: &DatabaseConnection, limit: u64) -> Result<usize, Mod
         .into_tuple()
         .all(db)
         .await?;
+    let mut changes = Vec::new();
     for id in &stale {
-        score_assignment(db, *id).await?;
+        changes.extend(score_assignment(db, *id).await?);
     }
-    Ok(stale.len())
+    Ok(changes)
 }

@@ -10,9 +10,10 @@ pub mod page;
 pub mod rounds;
 pub mod scalars;
 pub mod scores;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::config::GraphqlConfig;
 
@@ -37,14 +38,18 @@ pub struct Mutation(
     assignments::AssignmentMutation,
 );
 
-pub type ToumingSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type ToumingSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// The schema with its limits; request data (state, viewer) is added per request.
 pub fn build(config: &GraphqlConfig) -> ToumingSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
-        .finish()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity)
+    .finish()
 }
 
 /// The SDL that `api/schema.graphql` must equal.

@@ -157,7 +157,7 @@ fn to_score(row: score::Model, stale: bool) -> Result<Score, ApiError> {
 }
 
 /// An org's figure: stored roll-up for regions, checklist score for institutions.
-async fn figure(
+pub async fn figure(
     db: &sea_orm::DatabaseConnection,
     round: &round::Model,
     org: org::Model,
@@ -287,6 +287,40 @@ impl ScoreQuery {
         let round = guard.round(db, parse_id(&round_id, "考核轮次")?).await?;
         let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
         Ok(Some(figure(db, &round, org).await?))
+    }
+
+    /// An org's figure across rounds, oldest first (the caller's province's rounds, or
+    /// those named).
+    async fn trend(
+        &self,
+        ctx: &Context<'_>,
+        org_id: ID,
+        round_ids: Option<Vec<ID>>,
+    ) -> Result<Vec<Rollup>> {
+        let guard = ctx.guard()?;
+        let db = &ctx.state().db;
+        let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
+        let rounds = match round_ids {
+            Some(ids) => {
+                let mut out = Vec::new();
+                for id in ids {
+                    out.push(guard.round(db, parse_id(&id, "考核轮次")?).await?);
+                }
+                out
+            }
+            None => {
+                guard
+                    .rounds()
+                    .order_by_asc(round::Column::Id)
+                    .all(db)
+                    .await?
+            }
+        };
+        let mut out = Vec::new();
+        for round in rounds.iter().filter(|r| r.status != "DRAFT") {
+            out.push(figure(db, round, org.clone()).await?);
+        }
+        Ok(out)
     }
 
     /// One row per child of `parentId` (optionally of one kind), ranked.

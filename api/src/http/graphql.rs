@@ -20,7 +20,12 @@ use crate::graphql::context::RequestContext;
 const MAX_BATCH: usize = 20;
 
 pub async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
 }
 
 pub async fn execute(
@@ -97,4 +102,54 @@ fn rejected(error: ApiError) -> GraphQLResponse {
     let mut errors = vec![server_error];
     finish_errors(&mut errors);
     async_graphql::Response::from_errors(errors).into()
+}
+
+/// `GET /graphql/ws`: subscriptions over graphql-transport-ws (or the older graphql-ws).
+/// The session comes from the upgrade request (cookie or bearer) or from the
+/// `connection_init` payload `{"token": "…"}`.
+pub async fn subscribe(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> axum::response::Response {
+    let state = app.state.clone();
+    let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
+    let from_request = client::viewer(&state, &headers, ip).await.ok().flatten();
+    let schema = app.schema.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = payload
+                        .get("token")
+                        .and_then(|t| t.as_str())
+                        .map(str::to_owned);
+                    let viewer = match token {
+                        Some(token) => Some(
+                            crate::auth::session::resolve(
+                                &state.db,
+                                &token,
+                                Some(ip),
+                                &state.config.auth,
+                            )
+                            .await
+                            .map_err(async_graphql::Error::from)?,
+                        ),
+                        None => from_request,
+                    };
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestContext {
+                        session_ended: false,
+                        viewer,
+                        ip: Some(ip),
+                    });
+                    data.insert(state);
+                    Ok(data)
+                })
+                .serve()
+                .await
+        })
 }

@@ -36,6 +36,7 @@ pub fn router(app: App) -> Router {
     let web_dir = app.state.config.web_dir.clone();
     let api = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/graphql/ws", get(graphql::subscribe))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/healthz", get(health::healthz))

@@ -178,12 +178,17 @@ async fn a_submitted_checklist_is_scored_and_the_regions_above_follow() {
         })
         .await
         .unwrap();
-    until(&app, &province, ROLLUP, vars(&world.liaoning), |r| {
-        r["data"]["rollup"]["composite"].is_number()
-    })
-    .await;
-    let after = all_rollups(&app, &province, &round, &world).await;
-    assert_eq!(before, after);
+    // The recompute runs in the worker; wait for it to finish, then compare.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut after = all_rollups(&app, &province, &round, &world).await;
+    while after != before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        after = all_rollups(&app, &province, &round, &world).await;
+    }
+    assert_eq!(
+        before, after,
+        "a full recompute gives exactly the incremental figures"
+    );
     app.stop().await;
 }
 
@@ -206,4 +211,116 @@ async fn all_rollups(app: &TestApp, token: &str, round: &str, world: &World) -> 
         out.push(r["data"]["rollup"].clone());
     }
     out
+}
+
+#[tokio::test]
+async fn the_province_sees_its_figure_change_live() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+
+    let mut request = format!("ws://{}/graphql/ws", app.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket");
+    let send = |v: Value| Message::text(v.to_string());
+    socket
+        .send(send(
+            json!({ "type": "connection_init", "payload": { "token": province } }),
+        ))
+        .await
+        .unwrap();
+    let ack = socket.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack}");
+    socket
+        .send(send(json!({
+            "id": "1",
+            "type": "subscribe",
+            "payload": {
+                "query": "subscription($r: ID!, $o: ID!) { rollupChanged(roundId: $r, orgId: $o) { composite coverage { submitted } } }",
+                "variables": { "r": round, "o": world.liaoning.id.to_string() },
+            },
+        })))
+        .await
+        .unwrap();
+
+    // A county submits; the province's figure arrives over the socket.
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    app.graphql(
+        Some(&filler),
+        SAVE,
+        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 4) }),
+    )
+    .await;
+    app.graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
+        .await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("a live update within 15 s")
+            .unwrap()
+            .unwrap();
+        let body: Value = serde_json::from_str(message.to_text().unwrap()).unwrap();
+        if body["type"] == "next"
+            && body["payload"]["data"]["rollupChanged"]["coverage"]["submitted"] == 1
+        {
+            assert!(
+                body["payload"]["data"]["rollupChanged"]["composite"].is_number(),
+                "{body}"
+            );
+            break;
+        }
+    }
+
+    // An outsider cannot subscribe to the province.
+    let fujian = world.login(&app, &world.fujian, Role::Admin).await;
+    let (mut other, _) = {
+        let mut request = format!("ws://{}/graphql/ws", app.addr)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        tokio_tungstenite::connect_async(request).await.unwrap()
+    };
+    other
+        .send(send(
+            json!({ "type": "connection_init", "payload": { "token": fujian } }),
+        ))
+        .await
+        .unwrap();
+    other.next().await.unwrap().unwrap();
+    other
+        .send(send(json!({
+            "id": "1",
+            "type": "subscribe",
+            "payload": {
+                "query": "subscription($r: ID!, $o: ID!) { rollupChanged(roundId: $r, orgId: $o) { composite } }",
+                "variables": { "r": round, "o": world.liaoning.id.to_string() },
+            },
+        })))
+        .await
+        .unwrap();
+    let refused = other.next().await.unwrap().unwrap();
+    assert!(
+        refused.to_text().unwrap().contains("NOT_FOUND")
+            || refused.to_text().unwrap().contains("不存在"),
+        "{refused}"
+    );
+    app.stop().await;
 }
