@@ -324,3 +324,46 @@ async fn the_province_sees_its_figure_change_live() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_lost_nudge_is_made_up_for_by_the_reconciler() {
+    let app = touming_tests::spawn_app_with(|c| c.worker.reconcile_seconds = 1).await;
+    let world = World::build(&app).await;
+    open_round(&app, &world, None).await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    app.graphql(
+        Some(&filler),
+        SAVE,
+        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 3) }),
+    )
+    .await;
+    let query = "query($id: ID!) { score(assignmentId: $id) { percent stale } }";
+    let first = until(&app, &filler, query, json!({ "id": id }), |r| {
+        r["data"]["score"]["stale"] == false
+    })
+    .await;
+    let before = first["data"]["score"]["percent"].clone();
+
+    // An answer changes behind the queue's back (as if its message were lost): the
+    // database marks the score stale, and the reconciler alone brings it up to date.
+    app.sql(&format!(
+        "UPDATE answer SET status = 'NOT_DISCLOSED' WHERE assignment_id = {id} AND item_code = '{}'",
+        checklist["catalogueVersion"]["items"]["edges"][0]["node"]["code"].as_str().unwrap()
+    ))
+    .await;
+    app.sql(&format!(
+        "UPDATE assignment SET score_stale = true, version = version + 1 WHERE id = {id}"
+    ))
+    .await;
+    let after = until(&app, &filler, query, json!({ "id": id }), |r| {
+        r["data"]["score"]["stale"] == false
+    })
+    .await;
+    assert!(
+        after["data"]["score"]["percent"].as_f64().unwrap() < before.as_f64().unwrap(),
+        "rescored from the database: {before} → {after}"
+    );
+    app.stop().await;
+}
