@@ -326,6 +326,8 @@ pub struct Review {
     pub comment: Option<String>,
     /// (item code, comment)
     pub item_comments: Vec<(String, String)>,
+    /// Items whose 不适用 the reviewer does not accept: they become 未公开.
+    pub reject_not_applicable: Vec<String>,
 }
 
 /// Approve, return (with a comment), or reopen an approved checklist. Reviewers are
@@ -393,6 +395,25 @@ pub async fn review(
             ));
         }
     }
+    let not_applicable: HashSet<String> = answer::Entity::find()
+        .filter(answer::Column::AssignmentId.eq(assignment.id))
+        .filter(
+            answer::Column::Status
+                .eq(touming_domain::assessment::AnswerStatus::NotApplicable.as_str()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.item_code)
+        .collect();
+    for code in &review.reject_not_applicable {
+        if !not_applicable.contains(code) {
+            bad.push(FieldError::new(
+                "rejectNotApplicable",
+                format!("事项 {code} 未填报为“不适用”"),
+            ));
+        }
+    }
     if review
         .comment
         .as_deref()
@@ -405,6 +426,17 @@ pub async fn review(
     }
     let txn = db.begin().await?;
     claim_version(&txn, &assignment, assignment.version, next).await?;
+    if !review.reject_not_applicable.is_empty() {
+        answer::Entity::update_many()
+            .col_expr(
+                answer::Column::Status,
+                Expr::value(touming_domain::assessment::AnswerStatus::NotDisclosed.as_str()),
+            )
+            .filter(answer::Column::AssignmentId.eq(assignment.id))
+            .filter(answer::Column::ItemCode.is_in(review.reject_not_applicable.clone()))
+            .exec(&txn)
+            .await?;
+    }
     if self_checked {
         assignment::Entity::update_many()
             .col_expr(
@@ -472,6 +504,7 @@ pub async fn review(
             after: Some(json!({
                 "status": next.as_str(),
                 "comments": all.iter().map(|(code, text)| json!({ "itemCode": code, "comment": text })).collect::<Vec<_>>(),
+                "rejectedNotApplicable": review.reject_not_applicable,
             })),
         },
     )

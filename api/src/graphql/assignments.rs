@@ -672,7 +672,8 @@ impl AssignmentMutation {
         Ok(EvidenceFile(stored))
     }
 
-    /// Approve, return (a comment is required) or reopen a checklist.
+    /// Approve, return (a comment is required) or reopen a checklist. Items listed in
+    /// `rejectNotApplicable` had their 不适用 rejected: they count as 未公开.
     async fn review_assignment(
         &self,
         ctx: &Context<'_>,
@@ -680,6 +681,7 @@ impl AssignmentMutation {
         decision: ReviewDecision,
         comment: Option<String>,
         item_comments: Option<Vec<ItemCommentInput>>,
+        reject_not_applicable: Option<Vec<String>>,
     ) -> Result<Assignment> {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
@@ -692,6 +694,7 @@ impl AssignmentMutation {
                 .into_iter()
                 .map(|c| (c.item_code, c.comment))
                 .collect(),
+            reject_not_applicable: reject_not_applicable.unwrap_or_default(),
         };
         let reviewed = checklist::review(db, &guard, assignment, &org, review).await?;
         nudge(

@@ -731,3 +731,51 @@ async fn rounds_belong_to_their_province() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_reviewer_rejects_a_not_applicable_and_it_counts_as_not_disclosed() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    open_round(&app, &world, None).await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&checklist, 2);
+    app.graphql(
+        Some(&filler),
+        SAVE,
+        json!({ "id": id, "v": 0, "a": answers }),
+    )
+    .await;
+    app.graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
+        .await;
+    let na = answers[5]["itemCode"].as_str().unwrap().to_owned();
+    let disclosed = answers[0]["itemCode"].as_str().unwrap().to_owned();
+    let city = world.login(&app, &world.shenyang, Role::Admin).await;
+    let reject = "mutation($id: ID!, $c: String, $r: [String!]) { reviewAssignment(id: $id, decision: RETURN, comment: $c, rejectNotApplicable: $r) { status answers { itemCode status } } }";
+    let wrong = app
+        .graphql(
+            Some(&city),
+            reject,
+            json!({ "id": id, "c": "不适用理由不成立", "r": [disclosed] }),
+        )
+        .await;
+    assert_eq!(error_fields(&wrong), vec!["rejectNotApplicable"], "{wrong}");
+    let r = app
+        .graphql(
+            Some(&city),
+            reject,
+            json!({ "id": id, "c": "不适用理由不成立", "r": [na] }),
+        )
+        .await;
+    let answers = r["data"]["reviewAssignment"]["answers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"));
+    let rejected = answers
+        .iter()
+        .find(|a| a["itemCode"] == na.as_str())
+        .unwrap();
+    assert_eq!(rejected["status"], "NOT_DISCLOSED");
+    assert_eq!(r["data"]["reviewAssignment"]["status"], "RETURNED");
+    app.stop().await;
+}
