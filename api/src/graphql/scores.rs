@@ -162,105 +162,153 @@ pub async fn figure(
     round: &round::Model,
     org: org::Model,
 ) -> Result<Rollup, ApiError> {
+    let mut all = figures(db, round, vec![org]).await?;
+    Ok(all.remove(0))
+}
+
+/// Figures of many orgs in a fixed number of queries (one each for roll-ups,
+/// checklists and scores), whatever their number.
+pub async fn figures(
+    db: &sea_orm::DatabaseConnection,
+    round: &round::Model,
+    orgs: Vec<org::Model>,
+) -> Result<Vec<Rollup>, ApiError> {
+    use std::collections::HashMap;
     let policy = touming_worker::scoring::policy(round).map_err(ApiError::internal)?;
     let grade = |c: Option<u32>| c.map(|c| Grade::of(c, &policy).label().to_owned());
-    let round_id = ID(round.id.to_string());
-    if org.kind() == DomainKind::Institution {
-        let a = assignment::Entity::find()
+    let closed = matches!(round.status.as_str(), "CLOSED" | "PUBLISHED");
+    let (institutions, regions): (Vec<i64>, Vec<i64>) = {
+        let (i, r): (Vec<&org::Model>, Vec<&org::Model>) = orgs
+            .iter()
+            .partition(|o| o.kind() == DomainKind::Institution);
+        (
+            i.iter().map(|o| o.id).collect(),
+            r.iter().map(|o| o.id).collect(),
+        )
+    };
+    let rollups: HashMap<i64, rollup::Model> = if regions.is_empty() {
+        HashMap::new()
+    } else {
+        rollup::Entity::find()
+            .filter(rollup::Column::RoundId.eq(round.id))
+            .filter(rollup::Column::OrgId.is_in(regions))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.org_id, r))
+            .collect()
+    };
+    let assignments: HashMap<i64, assignment::Model> = if institutions.is_empty() {
+        HashMap::new()
+    } else {
+        assignment::Entity::find()
             .filter(assignment::Column::RoundId.eq(round.id))
-            .filter(assignment::Column::OrgId.eq(org.id))
-            .one(db)
-            .await?;
-        let Some(a) = a else {
-            return Ok(Rollup {
-                org: Org(org),
-                round_id,
-                composite: None,
-                grade: None,
-                coverage: Coverage::default(),
-                spread: None,
-                rank: None,
-                indicators: Indicators::default(),
-            });
-        };
-        let status = AssignmentStatus::parse(&a.status).unwrap_or(AssignmentStatus::NotStarted);
-        let closed = matches!(round.status.as_str(), "CLOSED" | "PUBLISHED");
-        let s = score::Entity::find_by_id(a.id).one(db).await?;
-        let detail: Option<ChecklistScore> = s
-            .as_ref()
-            .map(|s| serde_json::from_str(&s.detail))
-            .transpose()
-            .map_err(ApiError::internal)?;
-        let composite = match (status.is_submitted(), closed) {
-            (true, _) => Some(detail.as_ref().map_or(0, |d| d.percent_milli)),
-            (false, true) => Some(0),
-            (false, false) => None,
-        };
-        return Ok(Rollup {
+            .filter(assignment::Column::OrgId.is_in(institutions))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.org_id, a))
+            .collect()
+    };
+    let scores: HashMap<i64, score::Model> = if assignments.is_empty() {
+        HashMap::new()
+    } else {
+        score::Entity::find()
+            .filter(
+                score::Column::AssignmentId
+                    .is_in(assignments.values().map(|a| a.id).collect::<Vec<_>>()),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.assignment_id, s))
+            .collect()
+    };
+    let mut out = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        let round_id = ID(round.id.to_string());
+        let empty = |org| Rollup {
             org: Org(org),
-            round_id,
-            composite: composite.map(percent),
-            grade: if detail.as_ref().is_some_and(|d| d.veto_failed) && composite.is_some() {
-                Some(Grade::Fail.label().to_owned())
-            } else {
-                grade(composite)
-            },
-            coverage: Coverage {
-                expected: 1,
-                submitted: status.is_submitted() as u32,
-                approved: (status == AssignmentStatus::Approved) as u32,
-            },
-            spread: None,
-            rank: None,
-            indicators: detail.map(|d| d.indicators).unwrap_or_default().into(),
-        });
-    }
-    let row = rollup::Entity::find()
-        .filter(rollup::Column::RoundId.eq(round.id))
-        .filter(rollup::Column::OrgId.eq(org.id))
-        .one(db)
-        .await?;
-    let Some(row) = row else {
-        return Ok(Rollup {
-            org: Org(org),
-            round_id,
+            round_id: ID(round.id.to_string()),
             composite: None,
             grade: None,
             coverage: Coverage::default(),
             spread: None,
             rank: None,
             indicators: Indicators::default(),
+        };
+        if org.kind() == DomainKind::Institution {
+            let Some(a) = assignments.get(&org.id) else {
+                out.push(empty(org));
+                continue;
+            };
+            let status = AssignmentStatus::parse(&a.status).unwrap_or(AssignmentStatus::NotStarted);
+            let detail: Option<ChecklistScore> = scores
+                .get(&a.id)
+                .map(|s| serde_json::from_str(&s.detail))
+                .transpose()
+                .map_err(ApiError::internal)?;
+            let composite = match (status.is_submitted(), closed) {
+                (true, _) => Some(detail.as_ref().map_or(0, |d| d.percent_milli)),
+                (false, true) => Some(0),
+                (false, false) => None,
+            };
+            let veto = detail.as_ref().is_some_and(|d| d.veto_failed) && composite.is_some();
+            out.push(Rollup {
+                org: Org(org),
+                round_id,
+                composite: composite.map(percent),
+                grade: if veto {
+                    Some(Grade::Fail.label().to_owned())
+                } else {
+                    grade(composite)
+                },
+                coverage: Coverage {
+                    expected: 1,
+                    submitted: status.is_submitted() as u32,
+                    approved: (status == AssignmentStatus::Approved) as u32,
+                },
+                spread: None,
+                rank: None,
+                indicators: detail.map(|d| d.indicators).unwrap_or_default().into(),
+            });
+            continue;
+        }
+        let Some(row) = rollups.get(&org.id) else {
+            out.push(empty(org));
+            continue;
+        };
+        let indicators: scoring::Indicators =
+            serde_json::from_str(&row.indicators).map_err(ApiError::internal)?;
+        let spread: Option<scoring::Spread> = row
+            .spread
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(ApiError::internal)?;
+        let composite = row.composite_milli.and_then(|c| u32::try_from(c).ok());
+        out.push(Rollup {
+            org: Org(org),
+            round_id,
+            composite: composite.map(percent),
+            grade: grade(composite),
+            coverage: Coverage {
+                expected: u32::try_from(row.expected).unwrap_or(0),
+                submitted: u32::try_from(row.submitted).unwrap_or(0),
+                approved: u32::try_from(row.approved).unwrap_or(0),
+            },
+            spread: spread.map(|s| Spread {
+                min: percent(s.min),
+                p25: percent(s.p25),
+                median: percent(s.median),
+                p75: percent(s.p75),
+                max: percent(s.max),
+            }),
+            rank: None,
+            indicators: indicators.into(),
         });
-    };
-    let indicators: scoring::Indicators =
-        serde_json::from_str(&row.indicators).map_err(ApiError::internal)?;
-    let spread: Option<scoring::Spread> = row
-        .spread
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()
-        .map_err(ApiError::internal)?;
-    let composite = row.composite_milli.and_then(|c| u32::try_from(c).ok());
-    Ok(Rollup {
-        org: Org(org),
-        round_id,
-        composite: composite.map(percent),
-        grade: grade(composite),
-        coverage: Coverage {
-            expected: u32::try_from(row.expected).unwrap_or(0),
-            submitted: u32::try_from(row.submitted).unwrap_or(0),
-            approved: u32::try_from(row.approved).unwrap_or(0),
-        },
-        spread: spread.map(|s| Spread {
-            min: percent(s.min),
-            p25: percent(s.p25),
-            median: percent(s.median),
-            p75: percent(s.p75),
-            max: percent(s.max),
-        }),
-        rank: None,
-        indicators: indicators.into(),
-    })
+    }
+    Ok(out)
 }
 
 #[derive(Default)]
@@ -342,10 +390,7 @@ impl ScoreQuery {
         if let Some(kind) = child_kind {
             children = children.filter(org::Column::Kind.eq(DomainKind::from(kind).as_str()));
         }
-        let mut rows = Vec::new();
-        for child in children.all(db).await? {
-            rows.push(figure(db, &round, child).await?);
-        }
+        let mut rows = figures(db, &round, children.all(db).await?).await?;
         let values: Vec<Option<u32>> = rows
             .iter()
             .map(|r| r.composite.map(|c| (c * 1000.0).round() as u32))
