@@ -623,3 +623,172 @@ mod tests {
         assert_eq!(score(&items, &answers), s, "same inputs, same score");
     }
 }
+
+#[cfg(test)]
+mod golden_and_properties {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::catalogue::{Audience, Channel, DisclosureMode};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn item(code: u32, weight: u32, veto: bool, interpretation: bool) -> Item {
+        Item {
+            code: format!("{code:04}"),
+            category: vec![format!("类{}", code % 3)],
+            title: format!("事项{code}"),
+            content: vec![],
+            basis: String::new(),
+            time_limit: TimeLimit::WorkingDays { days: 20 },
+            time_limit_text: String::new(),
+            body: String::new(),
+            audience: Audience::Public,
+            mode: DisclosureMode::Proactive,
+            levels: vec![],
+            channels: [Channel::Website, Channel::NewMedia].into(),
+            needs_interpretation: interpretation,
+            evidence_required: false,
+            weight_milli: weight,
+            veto,
+        }
+    }
+
+    /// An answer from small numbers: status 0–3, days late (0 = on time), channels used
+    /// (0–2), interpretation delay (None = missing).
+    fn answer(
+        code: &str,
+        status: u8,
+        late_days: u32,
+        channels: u8,
+        interpretation: Option<u32>,
+    ) -> Answer {
+        let formed = d("2025-03-03");
+        let deadline = d("2025-03-31");
+        Answer {
+            item_code: code.into(),
+            status: [
+                AnswerStatus::Disclosed,
+                AnswerStatus::Partial,
+                AnswerStatus::NotDisclosed,
+                AnswerStatus::NotApplicable,
+            ][status as usize % 4],
+            na_reason: Some("理由".into()),
+            formed_on: Some(formed),
+            published_on: Some(deadline + chrono::Duration::days(late_days as i64)),
+            channels: [Channel::Website, Channel::NewMedia]
+                .into_iter()
+                .take(channels as usize)
+                .collect(),
+            evidence_urls: vec![],
+            interpretation_on: interpretation.map(|n| deadline + chrono::Duration::days(n as i64)),
+            interpretation_forms: BTreeSet::new(),
+            note: None,
+            periods: vec![],
+        }
+    }
+
+    fn score(items: &[Item], answers: &[Answer]) -> ChecklistScore {
+        let calendar = Calendar::builtin();
+        let policy = ScoringPolicy::default();
+        score_checklist(&ScoringInput {
+            items,
+            answers,
+            policy: &policy,
+            calendar: &calendar,
+            period_start: d("2025-01-01"),
+            period_end: d("2025-12-31"),
+            as_of: d("2025-12-31"),
+        })
+    }
+
+    #[test]
+    fn golden_holidays_and_make_up_days_move_the_deadline() {
+        // Formed on Friday 26 September 2025: the 8-day National Day holiday and the
+        // make-up Sunday 28 September and Saturday 11 October both count.
+        // Working days: 28/9 (Sun, make-up), 29/9, 30/9, 9/10, 10/10, 11/10 (Sat, make-up) = 6.
+        let calendar = Calendar::builtin();
+        assert_eq!(
+            calendar.add_working_days(d("2025-09-26"), 6).unwrap(),
+            d("2025-10-11")
+        );
+        let mut it = item(1, 1000, false, false);
+        it.time_limit = TimeLimit::WorkingDays { days: 6 };
+        it.channels = [Channel::Website].into();
+        let mut a = answer("0001", 0, 0, 1, None);
+        a.formed_on = Some(d("2025-09-26"));
+        a.published_on = Some(d("2025-10-11"));
+        assert_eq!(
+            score(&[it.clone()], &[a.clone()]).items[0].points_milli,
+            1000,
+            "on the make-up Saturday: on time"
+        );
+        a.published_on = Some(d("2025-10-13"));
+        assert_eq!(
+            score(&[it], &[a]).items[0].points_milli,
+            500,
+            "the Monday after: late"
+        );
+    }
+
+    #[test]
+    fn golden_interpretation_on_time_late_and_missing() {
+        let it = item(1, 1000, false, true);
+        // Document published 31 March (Monday); interpretation 3 working days later is on time.
+        let on_time = answer("0001", 0, 0, 2, Some(3));
+        let late = answer("0001", 0, 0, 2, Some(7));
+        let missing = answer("0001", 0, 0, 2, None);
+        assert_eq!(score(&[it.clone()], &[on_time]).items[0].points_milli, 1000);
+        assert_eq!(score(&[it.clone()], &[late]).items[0].points_milli, 750);
+        assert_eq!(score(&[it], &[missing]).items[0].points_milli, 500);
+    }
+
+    fn arb_case() -> impl Strategy<Value = (Vec<Item>, Vec<(u8, u32, u8, Option<u32>)>)> {
+        proptest::collection::vec((1u32..5000, any::<bool>(), any::<bool>()), 1..12).prop_flat_map(
+            |specs| {
+                let items: Vec<Item> = specs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (w, veto, interp))| item(i as u32 + 1, *w, *veto && i == 0, *interp))
+                    .collect();
+                let n = items.len();
+                (
+                    Just(items),
+                    proptest::collection::vec(
+                        (0u8..4, 0u32..10, 0u8..3, proptest::option::of(0u32..10)),
+                        n,
+                    ),
+                )
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn the_order_of_answers_does_not_matter((items, specs) in arb_case()) {
+            let answers: Vec<Answer> = items.iter().zip(&specs).map(|(i, s)| answer(&i.code, s.0, s.1, s.2, s.3)).collect();
+            let mut reversed = answers.clone();
+            reversed.reverse();
+            prop_assert_eq!(score(&items, &answers), score(&items, &reversed));
+        }
+
+        #[test]
+        fn improving_one_answer_never_lowers_the_checklist((items, specs) in arb_case(), pick in any::<prop::sample::Index>()) {
+            let answers: Vec<Answer> = items.iter().zip(&specs).map(|(i, s)| answer(&i.code, s.0, s.1, s.2, s.3)).collect();
+            let k = pick.index(answers.len());
+            if answers[k].status == AnswerStatus::NotApplicable {
+                return Ok(());
+            }
+            // Disclose it fully, on time, on every channel, interpreted at once.
+            let mut better = answers.clone();
+            better[k] = answer(&items[k].code, 0, 0, 2, Some(0));
+            let (before, after) = (score(&items, &answers), score(&items, &better));
+            prop_assert!(after.total_milli >= before.total_milli);
+            prop_assert!(after.percent_milli >= before.percent_milli, "{} → {}", before.percent_milli, after.percent_milli);
+        }
+    }
+}

@@ -267,4 +267,41 @@ mod tests {
             [Some(1), Some(2), Some(2), Some(4), None]
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_better_child_never_lowers_the_region(
+            own in proptest::option::of(0u32..=100),
+            institutions in proptest::collection::vec((0u32..=100, proptest::bool::ANY), 0..6),
+            subregions in proptest::collection::vec(proptest::option::of(0u32..=100), 0..6),
+            closed in proptest::bool::ANY,
+            pick in 0usize..6,
+            gain in 1u32..=100,
+        ) {
+            let policy = ScoringPolicy::default();
+            let child = |p: u32, submitted: bool| ChildResult {
+                percent_milli: p * 1000,
+                submitted,
+                approved: false,
+                indicators: Indicators::default(),
+            };
+            let sub = |p: Option<u32>| Rollup {
+                composite_milli: p.map(|p| p * 1000),
+                coverage: Coverage { expected: 1, submitted: p.is_some() as u32, approved: 0 },
+                indicators: Indicators::default(),
+                spread: None,
+            };
+            let own_result = own.map(|p| child(p, true));
+            let inst: Vec<ChildResult> = institutions.iter().map(|(p, s)| child(*p, *s)).collect();
+            let subs: Vec<Rollup> = subregions.iter().map(|p| sub(*p)).collect();
+            let before = rollup_region(own_result.as_ref(), &inst, &subs, &policy, closed);
+            // Improve one submitted institution, if there is one.
+            let mut better = inst.clone();
+            if let Some(c) = better.iter_mut().filter(|c| c.submitted).nth(pick % inst.len().max(1)) {
+                c.percent_milli = (c.percent_milli + gain * 1000).min(100_000);
+            }
+            let after = rollup_region(own_result.as_ref(), &better, &subs, &policy, closed);
+            proptest::prop_assert!(after.composite_milli >= before.composite_milli);
+        }
+    }
 }

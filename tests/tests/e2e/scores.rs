@@ -367,3 +367,48 @@ async fn a_lost_nudge_is_made_up_for_by_the_reconciler() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_same_job_delivered_twice_changes_nothing() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let checklist = mine(&app, &filler).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    app.graphql(
+        Some(&filler),
+        SAVE,
+        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 6) }),
+    )
+    .await;
+    app.graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
+        .await;
+    let done = |r: &Value| r["data"]["rollup"]["coverage"]["submitted"] == 1;
+    until(
+        &app,
+        &province,
+        ROLLUP,
+        json!({ "r": round, "o": world.liaoning.id.to_string() }),
+        done,
+    )
+    .await;
+    let once = all_rollups(&app, &province, &round, &world).await;
+
+    let job = Job::ScoreAssignment {
+        assignment_id: id.parse().unwrap(),
+    };
+    app.state().queue.enqueue(&job).await.unwrap();
+    app.state().queue.enqueue(&job).await.unwrap();
+    app.state()
+        .queue
+        .enqueue(&Job::RescoreRound {
+            round_id: round.parse().unwrap(),
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(all_rollups(&app, &province, &round, &world).await, once);
+    app.stop().await;
+}
