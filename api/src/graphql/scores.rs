@@ -270,7 +270,12 @@ pub async fn figures(
                 },
                 spread: None,
                 rank: None,
-                indicators: detail.map(|d| d.indicators).unwrap_or_default().into(),
+                // Like the roll-up, only a submitted checklist's indicators count.
+                indicators: detail
+                    .filter(|_| status.is_submitted())
+                    .map(|d| d.indicators)
+                    .unwrap_or_default()
+                    .into(),
             });
             continue;
         }

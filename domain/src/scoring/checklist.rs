@@ -742,12 +742,21 @@ mod golden_and_properties {
         let on_time = answer("0001", 0, 0, 2, Some(3));
         let late = answer("0001", 0, 0, 2, Some(7));
         let missing = answer("0001", 0, 0, 2, None);
-        assert_eq!(score(&[it.clone()], &[on_time]).items[0].points_milli, 1000);
-        assert_eq!(score(&[it.clone()], &[late]).items[0].points_milli, 750);
+        assert_eq!(
+            score(std::slice::from_ref(&it), &[on_time]).items[0].points_milli,
+            1000
+        );
+        assert_eq!(
+            score(std::slice::from_ref(&it), &[late]).items[0].points_milli,
+            750
+        );
         assert_eq!(score(&[it], &[missing]).items[0].points_milli, 500);
     }
 
-    fn arb_case() -> impl Strategy<Value = (Vec<Item>, Vec<(u8, u32, u8, Option<u32>)>)> {
+    /// (status, days late, channels used, interpretation delay) per item.
+    type AnswerSpec = (u8, u32, u8, Option<u32>);
+
+    fn arb_case() -> impl Strategy<Value = (Vec<Item>, Vec<AnswerSpec>)> {
         proptest::collection::vec((1u32..5000, any::<bool>(), any::<bool>()), 1..12).prop_flat_map(
             |specs| {
                 let items: Vec<Item> = specs
