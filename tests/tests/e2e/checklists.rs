@@ -779,3 +779,31 @@ async fn a_reviewer_rejects_a_not_applicable_and_it_counts_as_not_disclosed() {
     assert_eq!(r["data"]["reviewAssignment"]["status"], "RETURNED");
     app.stop().await;
 }
+
+/// Logs in as `org`'s filler, answers its checklist (`disclosed` items disclosed, the
+/// rest 不适用) and submits it; returns the filler's token and the checklist's id.
+pub async fn fill_and_submit(
+    app: &TestApp,
+    world: &World,
+    org: &touming_worker::entity::org::Model,
+    disclosed: usize,
+) -> (String, String) {
+    let token = world.login(app, org, Role::Filler).await;
+    let checklist = mine(app, &token).await;
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    let version = checklist["version"].as_i64().unwrap();
+    let answers = full_answers(&checklist, disclosed);
+    let saved = app
+        .graphql(
+            Some(&token),
+            SAVE,
+            json!({ "id": id, "v": version, "a": answers }),
+        )
+        .await;
+    assert!(saved.get("errors").is_none(), "{saved}");
+    let r = app
+        .graphql(Some(&token), SUBMIT, json!({ "id": id, "v": version + 1 }))
+        .await;
+    assert_eq!(r["data"]["submitAssignment"]["status"], "SUBMITTED", "{r}");
+    (token, id)
+}

@@ -6,7 +6,7 @@ use touming_domain::Role;
 use touming_tests::{TestApp, World, spawn_app};
 use touming_worker::Job;
 
-use super::checklists::{SAVE, SUBMIT, full_answers, mine, open_round};
+use super::checklists::{SAVE, SUBMIT, fill_and_submit, full_answers, mine, open_round};
 
 const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite grade coverage { expected submitted approved } indicators { disclosureRate } } }";
 
@@ -112,19 +112,7 @@ async fn a_submitted_checklist_is_scored_and_the_regions_above_follow() {
 
     // The hospital submits: the county's composite moves to
     // (0.4 × county + 0.2 × hospital) ÷ 0.6, and the province's with it.
-    let nurse = world.login(&app, &world.hospital, Role::Filler).await;
-    let hospital = mine(&app, &nurse).await;
-    let hid = hospital["id"].as_str().unwrap().to_owned();
-    app.graphql(
-        Some(&nurse),
-        SAVE,
-        json!({ "id": hid, "v": 0, "a": full_answers(&hospital, 5) }),
-    )
-    .await;
-    let r = app
-        .graphql(Some(&nurse), SUBMIT, json!({ "id": hid, "v": 1 }))
-        .await;
-    assert_eq!(r["data"]["submitAssignment"]["status"], "SUBMITTED", "{r}");
+    let (nurse, hid) = fill_and_submit(&app, &world, &world.hospital, 5).await;
     let hospital_score = until(
         &app,
         &nurse,
@@ -374,17 +362,7 @@ async fn the_same_job_delivered_twice_changes_nothing() {
     let world = World::build(&app).await;
     let round = open_round(&app, &world, None).await;
     let province = world.login(&app, &world.liaoning, Role::Admin).await;
-    let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    app.graphql(
-        Some(&filler),
-        SAVE,
-        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 6) }),
-    )
-    .await;
-    app.graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
-        .await;
+    let (_, id) = fill_and_submit(&app, &world, &world.heping, 6).await;
     let done = |r: &Value| r["data"]["rollup"]["coverage"]["submitted"] == 1;
     until(
         &app,
