@@ -93,9 +93,14 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// The schedules shipped with Touming (2019 onward).
+    /// The schedules shipped with Touming (2019 onward), parsed once per process.
     pub fn builtin() -> Calendar {
-        Calendar::from_yaml(BUILTIN).expect("the built-in calendar is valid (tested)")
+        static PARSED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                Calendar::from_yaml(BUILTIN).expect("the built-in calendar is valid (tested)")
+            })
+            .clone()
     }
 
     pub fn from_yaml(text: &str) -> Result<Calendar, CalendarError> {
