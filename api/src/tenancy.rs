@@ -10,7 +10,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use touming_domain::{OrgKind, OrgPath, Role};
 use touming_worker::entity::{
-    assignment, audit_event, catalogue, catalogue_version, org, round, user,
+    assignment, audit_event, catalogue, catalogue_version, notification, org, round, user,
 };
 
 use crate::auth::Viewer;
@@ -128,6 +128,11 @@ impl<'a> Guard<'a> {
             .one(db)
             .await?
             .ok_or(ApiError::NotFound("考核轮次"))
+    }
+
+    /// Notifications addressed to the viewer's own org.
+    pub fn notifications(&self) -> Select<notification::Entity> {
+        notification::Entity::find().filter(notification::Column::OrgId.eq(self.viewer.org.id))
     }
 
     /// Checklists of orgs the viewer may see.

@@ -478,8 +478,7 @@ impl AssignmentQuery {
     ) -> Result<super::page::Page<Notification>> {
         use touming_worker::entity::notification;
         let guard = ctx.guard()?;
-        let select = notification::Entity::find()
-            .filter(notification::Column::OrgId.eq(guard.viewer().org.id));
+        let select = guard.notifications();
         Ok(super::page::page(
             &ctx.state().db,
             select,
