@@ -5,6 +5,7 @@ pub mod app;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod calendar;
 pub mod catalogue;
 pub mod config;

@@ -39,6 +39,21 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Generate a province with every checklist answered and submitted, and measure a
+    /// full rescore and roll-up (figures for docs/benchmarks.md).
+    Bench {
+        #[arg(long, default_value_t = 15)]
+        cities: usize,
+        #[arg(long, default_value_t = 7)]
+        counties_per_city: usize,
+        #[arg(long, default_value_t = 30)]
+        institutions_per_county: usize,
+        #[arg(long, default_value_t = 150)]
+        items: usize,
+        /// An empty database to fill; default: a fresh SQLite file in a temporary directory.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Platform operator: create an operator account (manages the calendar and the
     /// built-in catalogues).
     CreateOperator {
@@ -70,6 +85,22 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let mut config = Config::load()?;
+    if let Command::Bench { database_url, .. } = &cli.command {
+        config.database.url = match database_url {
+            Some(url) => url.clone(),
+            None => {
+                let dir =
+                    std::env::temp_dir().join(format!("touming-bench-{}", std::process::id()));
+                std::fs::create_dir_all(&dir)?;
+                format!("sqlite://{}/bench.db?mode=rwc", dir.display())
+            }
+        };
+        config.redis.url = String::new();
+        config.evidence.store = std::env::temp_dir()
+            .join("touming-bench-evidence")
+            .display()
+            .to_string();
+    }
     if let Command::Demo { listen, data_dir } = &cli.command {
         config.listen = listen.clone();
         config.database.url = demo_database(data_dir)?;
@@ -108,6 +139,38 @@ async fn main() -> anyhow::Result<()> {
             print_banner(&running, &seeded);
             app::termination().await;
             running.stop().await;
+        }
+        Command::Bench {
+            cities,
+            counties_per_city,
+            institutions_per_county,
+            items,
+            ..
+        } => {
+            let db = db::connect(&config.database).await?;
+            app::prepare(&db).await?;
+            let backend = format!("{:?}", db.get_database_backend());
+            let state = app::build_state(config, db).await?;
+            let size = touming_api::bench::Size {
+                cities,
+                counties_per_city,
+                institutions_per_county,
+                items,
+            };
+            let report = touming_api::bench::run(&state, size).await?;
+            println!(
+                "| backend | orgs | checklists | answers | setup s | full rescore + roll-up s | peak RSS MB |"
+            );
+            println!("| --- | --- | --- | --- | --- | --- | --- |");
+            println!(
+                "| {backend} | {} | {} | {} | {:.1} | {:.2} | {} |",
+                report.orgs,
+                report.checklists,
+                report.answers,
+                report.setup_seconds,
+                report.rescore_seconds,
+                report.peak_rss_mb.map_or("-".into(), |m| format!("{m:.0}"))
+            );
         }
         Command::CreateOperator { username, password } => {
             create_operator(config, username, password).await?

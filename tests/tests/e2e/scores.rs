@@ -390,3 +390,25 @@ async fn the_same_job_delivered_twice_changes_nothing() {
     assert_eq!(all_rollups(&app, &province, &round, &world).await, once);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_benchmark_generates_a_province_and_rolls_it_up() {
+    let app = spawn_app().await;
+    let size = touming_api::bench::Size {
+        cities: 2,
+        counties_per_city: 2,
+        institutions_per_county: 2,
+        items: 12,
+    };
+    let report = touming_api::bench::run(app.state(), size).await.unwrap();
+    assert_eq!(report.orgs, 1 + 2 + 4 + 8);
+    assert_eq!(report.checklists, 4 + 8, "counties and institutions");
+    assert_eq!(report.answers, 12 * 12);
+    assert_eq!(app.count("score").await, 12, "every checklist scored");
+    assert_eq!(
+        app.count("rollup").await,
+        1 + 2 + 4,
+        "every region rolled up"
+    );
+    app.stop().await;
+}
