@@ -80,7 +80,7 @@ fn answer_for(item: &Item, seed: usize) -> Answer {
         na_reason: None,
         formed_on: Some(formed),
         published_on: Some(formed + chrono::Duration::days(14 + late)),
-        channels: if seed % 3 == 0 {
+        channels: if seed.is_multiple_of(3) {
             [Channel::Website].into()
         } else {
             [Channel::Website, Channel::NewMedia].into()
