@@ -8,7 +8,7 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
-use touming_domain::{OrgKind, OrgPath, Role};
+use touming_domain::{OrgKind, Role};
 use touming_worker::entity::{
     assignment, audit_event, catalogue, catalogue_version, notification, org, round, user,
 };
@@ -208,13 +208,6 @@ impl<'a> Guard<'a> {
     fn path_in_scope(&self, column: impl ColumnTrait) -> Condition {
         let (lo, hi) = self.range();
         Condition::all().add(column.gte(lo)).add(column.lt(hi))
-    }
-
-    pub fn contains(&self, org: &org::Model) -> bool {
-        self.viewer
-            .org
-            .org_path()
-            .contains(&OrgPath::from_stored(org.path.clone()))
     }
 
     /// Orgs the viewer may see.

@@ -187,10 +187,6 @@ impl RedisQueue {
         }
     }
 
-    pub fn consumer(&self) -> &str {
-        &self.consumer
-    }
-
     fn dead_stream(&self) -> String {
         format!("{}:dead", self.stream)
     }

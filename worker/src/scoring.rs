@@ -35,7 +35,8 @@ pub fn policy(round: &round::Model) -> Result<ScoringPolicy, ModelError> {
     serde_json::from_str(&round.policy).map_err(corrupt)
 }
 
-fn is_closed(round: &round::Model) -> bool {
+/// Closed rounds count unsubmitted checklists as 0.
+pub fn is_closed(round: &round::Model) -> bool {
     matches!(round.status.as_str(), "CLOSED" | "PUBLISHED")
 }
 

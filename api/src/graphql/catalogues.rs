@@ -410,6 +410,7 @@ impl CatalogueMutation {
         let upload = file
             .value(ctx)
             .map_err(|e| ApiError::field("file", format!("无法读取上传的文件：{e}")))?;
+        let source_name = Some(upload.filename.clone());
         let size = upload
             .content
             .metadata()
@@ -431,7 +432,6 @@ impl CatalogueMutation {
             .take(MAX_FILE_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
             .map_err(ApiError::internal)?;
-        let source_name = file.value(ctx).ok().map(|u| u.filename);
         let (format, format_name) = match format {
             CatalogueFormat::Xlsx => (Format::Xlsx, "xlsx"),
             CatalogueFormat::Csv => (Format::Csv, "csv"),

@@ -176,7 +176,7 @@ pub async fn figures(
     use std::collections::HashMap;
     let policy = touming_worker::scoring::policy(round).map_err(ApiError::internal)?;
     let grade = |c: Option<u32>| c.map(|c| Grade::of(c, &policy).label().to_owned());
-    let closed = matches!(round.status.as_str(), "CLOSED" | "PUBLISHED");
+    let closed = touming_worker::scoring::is_closed(round);
     let (institutions, regions): (Vec<i64>, Vec<i64>) = {
         let (i, r): (Vec<&org::Model>, Vec<&org::Model>) = orgs
             .iter()

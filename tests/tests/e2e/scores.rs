@@ -374,6 +374,18 @@ async fn the_same_job_delivered_twice_changes_nothing() {
     .await;
     let once = all_rollups(&app, &province, &round, &world).await;
 
+    let province_rollup = || async {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use touming_worker::entity::rollup;
+        rollup::Entity::find()
+            .filter(rollup::Column::OrgId.eq(world.liaoning.id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .computed_at
+    };
+    let computed_before = province_rollup().await;
     let job = Job::ScoreAssignment {
         assignment_id: id.parse().unwrap(),
     };
@@ -386,7 +398,16 @@ async fn the_same_job_delivered_twice_changes_nothing() {
         })
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Jobs run in order: once the round's recompute has rewritten the province's
+    // roll-up, both duplicate deliveries have been handled before it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while province_rollup().await == computed_before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the jobs did not run in 15 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(all_rollups(&app, &province, &round, &world).await, once);
     app.stop().await;
 }
