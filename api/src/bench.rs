@@ -252,7 +252,8 @@ pub async fn run(state: &AppState, size: Size) -> anyhow::Result<Report> {
     let setup_seconds = started.elapsed().as_secs_f64();
 
     let timer = Instant::now();
-    touming_worker::scoring::rescore_round(db, round.id)
+    touming_worker::scoring::Scorer::new(db.clone())
+        .rescore_round(round.id)
         .await
         .map_err(|e| anyhow::anyhow!("rescore: {e}"))?;
     let rescore_seconds = timer.elapsed().as_secs_f64();

@@ -7,6 +7,7 @@ mod m20261122_000001_identity;
 mod m20261122_000002_catalogue;
 mod m20261122_000003_assessment;
 mod m20261122_000004_scores;
+mod m20261122_000005_score_indicators;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_catalogue::Migration),
             Box::new(m20261122_000003_assessment::Migration),
             Box::new(m20261122_000004_scores::Migration),
+            Box::new(m20261122_000005_score_indicators::Migration),
         ]
     }
 }

@@ -92,11 +92,24 @@ impl JobQueue for InProcessQueue {
     async fn receive(&self) -> Result<Vec<Delivery>, QueueError> {
         let mut rx = self.rx.lock().await;
         match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
-            Ok(Some((job, attempt))) => Ok(vec![Delivery {
-                id: String::new(),
-                job,
-                attempt,
-            }]),
+            Ok(Some(first)) => {
+                // Whatever else is already waiting comes along, as XREADGROUP's COUNT does.
+                let mut batch = vec![first];
+                while batch.len() < RECEIVE_BATCH {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                Ok(batch
+                    .into_iter()
+                    .map(|(job, attempt)| Delivery {
+                        id: String::new(),
+                        job,
+                        attempt,
+                    })
+                    .collect())
+            }
             Ok(None) => Err(QueueError::Closed),
             Err(_) => Ok(Vec::new()),
         }
@@ -148,6 +161,9 @@ pub struct RedisQueue {
 }
 
 const BLOCK_MS: usize = 1000;
+
+/// Deliveries handed to the worker at once; score jobs among them are scored together.
+pub const RECEIVE_BATCH: usize = 16;
 
 impl RedisQueue {
     pub async fn connect(
@@ -277,7 +293,7 @@ impl JobQueue for RedisQueue {
         }
         let options = StreamReadOptions::default()
             .group(&self.group, &self.consumer)
-            .count(16)
+            .count(RECEIVE_BATCH)
             .block(BLOCK_MS);
         let mut reader = self.reader.lock().await;
         let reply: Option<StreamReadReply> = reader

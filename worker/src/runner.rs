@@ -14,8 +14,12 @@ use crate::queue::{Delivery, JobQueue};
 use crate::reminders::{self, DatabaseNotifier};
 use crate::{Job, housekeeping, scoring};
 
+/// Stale checklists scored per reconciler tick.
+const RECONCILE_BATCH: u64 = 500;
+
 pub struct Worker {
     db: DatabaseConnection,
+    scorer: scoring::Scorer,
     queue: Arc<dyn JobQueue>,
     events: Arc<dyn Publisher>,
     housekeeping_every: Duration,
@@ -31,6 +35,7 @@ impl Worker {
         reconcile_every: Duration,
     ) -> Self {
         Self {
+            scorer: scoring::Scorer::new(db.clone()),
             db,
             queue,
             events,
@@ -54,12 +59,12 @@ impl Worker {
                         }
                     }
                 }
-                                _ = reconcile.tick() => {
+                _ = reconcile.tick() => {
                     // Messages are only nudges: whatever is stale is scored here anyway.
-                                        match scoring::reconcile(&self.db, 200).await {
+                    match self.scorer.reconcile(RECONCILE_BATCH).await {
                         Ok(changes) if changes.is_empty() => {}
                         Ok(changes) => {
-                            tracing::info!(checklists = changes.len(), "stale scores reconciled");
+                            tracing::info!(rounds = changes.len(), "stale scores reconciled");
                             for change in &changes {
                                 self.events.publish(change).await;
                             }
@@ -69,7 +74,11 @@ impl Worker {
                 }
                 received = self.queue.receive() => match received {
                     Ok(deliveries) => {
-                        for delivery in deliveries {
+                        let (scores, others): (Vec<Delivery>, Vec<Delivery>) = deliveries
+                            .into_iter()
+                            .partition(|d| matches!(d.job, Job::ScoreAssignment { .. }));
+                        self.score_batch(&scores).await;
+                        for delivery in others {
                             self.handle(&delivery).await;
                         }
                     }
@@ -100,6 +109,55 @@ impl Worker {
         }
     }
 
+    async fn settle(&self, delivery: &Delivery, outcome: Result<(), String>) {
+        match outcome {
+            // Retried after a backoff, then dead-lettered; handlers are idempotent.
+            Err(e) => {
+                tracing::warn!(error = %e, attempt = delivery.attempt, "job failed");
+                if let Err(q) = self.queue.fail(delivery, &e).await {
+                    tracing::warn!(error = %q, "could not record the failure");
+                }
+            }
+            Ok(()) => {
+                if let Err(e) = self.queue.ack(delivery).await {
+                    tracing::warn!(error = %e, "could not acknowledge job");
+                }
+            }
+        }
+    }
+
+    /// Checklists scored together roll up together: each ancestor is recomputed once
+    /// per batch, which is what keeps a province's figure fresh when many submit at once.
+    async fn score_batch(&self, deliveries: &[Delivery]) {
+        if deliveries.is_empty() {
+            return;
+        }
+        let ids: Vec<i64> = deliveries
+            .iter()
+            .filter_map(|d| match d.job {
+                Job::ScoreAssignment { assignment_id } => Some(assignment_id),
+                _ => None,
+            })
+            .collect();
+        let span = tracing::info_span!("job", job = "ScoreAssignment", checklists = ids.len());
+        async {
+            let outcome = match self.scorer.score_assignments(&ids).await {
+                Ok(changes) => {
+                    for change in &changes {
+                        self.events.publish(change).await;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            for delivery in deliveries {
+                self.settle(delivery, outcome.clone()).await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
     async fn handle(&self, delivery: &Delivery) {
         let span = tracing::info_span!("job", id = %delivery.id, job = ?delivery.job);
         async {
@@ -109,11 +167,18 @@ impl Worker {
                     .map(|n| tracing::info!(deleted = n, "ended sessions purged"))
                     .map_err(|e| e.to_string()),
                 Job::ScoreAssignment { assignment_id } => {
-                    self.publish(scoring::score_assignment(&self.db, *assignment_id).await)
-                        .await
+                    match self.scorer.score_assignments(&[*assignment_id]).await {
+                        Ok(changes) => {
+                            for change in &changes {
+                                self.events.publish(change).await;
+                            }
+                            Ok(())
+                        }
+                        Err(e) => Err(e.to_string()),
+                    }
                 }
                 Job::RescoreRound { round_id } => {
-                    self.publish(scoring::rescore_round(&self.db, *round_id).await)
+                    self.publish(self.scorer.rescore_round(*round_id).await)
                         .await
                 }
                 Job::Reminders => {
@@ -126,20 +191,7 @@ impl Worker {
                         .map_err(|e| e.to_string())
                 }
             };
-            match outcome {
-                // Retried after a backoff, then dead-lettered; handlers are idempotent.
-                Err(e) => {
-                    tracing::warn!(error = %e, attempt = delivery.attempt, "job failed");
-                    if let Err(q) = self.queue.fail(delivery, &e).await {
-                        tracing::warn!(error = %q, "could not record the failure");
-                    }
-                }
-                Ok(()) => {
-                    if let Err(e) = self.queue.ack(delivery).await {
-                        tracing::warn!(error = %e, "could not acknowledge job");
-                    }
-                }
-            }
+            self.settle(delivery, outcome).await;
         }
         .instrument(span)
         .await

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use touming_domain::OrgKind as DomainKind;
 use touming_domain::assessment::AssignmentStatus;
 use touming_domain::scoring::{self, ChecklistScore, Grade};
@@ -210,18 +210,28 @@ pub async fn figures(
             .map(|a| (a.org_id, a))
             .collect()
     };
-    let scores: HashMap<i64, score::Model> = if assignments.is_empty() {
+    // (assignment, percent, veto, indicators): the item explanations stay unread.
+    type Summary = (i64, i32, bool, String);
+    let scores: HashMap<i64, Summary> = if assignments.is_empty() {
         HashMap::new()
     } else {
         score::Entity::find()
+            .select_only()
+            .columns([
+                score::Column::AssignmentId,
+                score::Column::PercentMilli,
+                score::Column::VetoFailed,
+                score::Column::Indicators,
+            ])
             .filter(
                 score::Column::AssignmentId
                     .is_in(assignments.values().map(|a| a.id).collect::<Vec<_>>()),
             )
+            .into_tuple::<Summary>()
             .all(db)
             .await?
             .into_iter()
-            .map(|s| (s.assignment_id, s))
+            .map(|s| (s.0, s))
             .collect()
     };
     let mut out = Vec::with_capacity(orgs.len());
@@ -243,17 +253,13 @@ pub async fn figures(
                 continue;
             };
             let status = AssignmentStatus::parse(&a.status).unwrap_or(AssignmentStatus::NotStarted);
-            let detail: Option<ChecklistScore> = scores
-                .get(&a.id)
-                .map(|s| serde_json::from_str(&s.detail))
-                .transpose()
-                .map_err(ApiError::internal)?;
+            let stored = scores.get(&a.id);
             let composite = match (status.is_submitted(), closed) {
-                (true, _) => Some(detail.as_ref().map_or(0, |d| d.percent_milli)),
+                (true, _) => Some(stored.map_or(0, |s| s.1.max(0) as u32)),
                 (false, true) => Some(0),
                 (false, false) => None,
             };
-            let veto = detail.as_ref().is_some_and(|d| d.veto_failed) && composite.is_some();
+            let veto = stored.is_some_and(|s| s.2) && composite.is_some();
             out.push(Rollup {
                 org: Org(org),
                 round_id,
@@ -271,11 +277,12 @@ pub async fn figures(
                 spread: None,
                 rank: None,
                 // Like the roll-up, only a submitted checklist's indicators count.
-                indicators: detail
-                    .filter(|_| status.is_submitted())
-                    .map(|d| d.indicators)
-                    .unwrap_or_default()
-                    .into(),
+                indicators: match stored.filter(|_| status.is_submitted()) {
+                    Some(s) => serde_json::from_str::<scoring::Indicators>(&s.3)
+                        .map_err(ApiError::internal)?,
+                    None => scoring::Indicators::default(),
+                }
+                .into(),
             });
             continue;
         }

@@ -28,6 +28,7 @@ impl Ratio {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Indicators {
     /// Applicable items disclosed in whole or in part.
     pub disclosure: Ratio,

@@ -17,6 +17,8 @@ pub struct Model {
     pub veto_failed: bool,
     /// JSON of `touming_domain::scoring::ChecklistScore`.
     pub detail: String,
+    /// JSON of `touming_domain::scoring::Indicators`.
+    pub indicators: String,
     pub computed_at: DateTimeUtc,
 }
 

@@ -1,0 +1,155 @@
+//! Checklists' scores: their answers read in bulk, scored by the pure function in
+//! `domain`, written in batches together with the stale flag.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use touming_domain::assessment::Answer;
+use touming_domain::catalogue::Item;
+use touming_domain::scoring::{ChecklistScore, ScoringInput, score_checklist};
+
+use super::regions::IN_CHUNK;
+use super::{RoundContext, corrupt};
+use crate::entity::{answer, assignment, score};
+use crate::model::{self, ModelError};
+
+/// A checklist's score and the checklist version it was computed from.
+pub(super) struct Scored {
+    pub assignment_id: i64,
+    pub round_id: i64,
+    pub org_id: i64,
+    pub answers_version: i32,
+    pub result: ChecklistScore,
+}
+
+pub(super) fn score(
+    ctx: &RoundContext,
+    items: &[Item],
+    a: &assignment::Model,
+    answers: &[Answer],
+) -> Scored {
+    let result = score_checklist(&ScoringInput {
+        items,
+        answers,
+        policy: &ctx.policy,
+        calendar: &ctx.calendar,
+        period_start: ctx.round.period_start,
+        period_end: ctx.round.period_end,
+        as_of: ctx.as_of,
+    });
+    Scored {
+        assignment_id: a.id,
+        round_id: a.round_id,
+        org_id: a.org_id,
+        answers_version: a.version,
+        result,
+    }
+}
+
+/// The answers of these checklists, by checklist, in item-code order.
+pub(super) async fn load_answers(
+    db: &DatabaseConnection,
+    checklists: &[assignment::Model],
+) -> Result<HashMap<i64, Vec<Answer>>, ModelError> {
+    let ids: Vec<i64> = checklists.iter().map(|a| a.id).collect();
+    let mut out: HashMap<i64, Vec<Answer>> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let rows = answer::Entity::find()
+            .filter(answer::Column::AssignmentId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        for row in &rows {
+            out.entry(row.assignment_id)
+                .or_default()
+                .push(model::answer_from_row(row)?);
+        }
+    }
+    // Scoring does not depend on order, but the stored explanation should not change
+    // with the database's whim.
+    for answers in out.values_mut() {
+        answers.sort_by(|x, y| x.item_code.cmp(&y.item_code));
+    }
+    Ok(out)
+}
+
+fn to_row(s: &Scored) -> Result<score::ActiveModel, ModelError> {
+    let r = &s.result;
+    Ok(score::ActiveModel {
+        assignment_id: Set(s.assignment_id),
+        round_id: Set(s.round_id),
+        org_id: Set(s.org_id),
+        answers_version: Set(s.answers_version),
+        total_milli: Set(r.total_milli as i64),
+        max_milli: Set(r.max_milli as i64),
+        percent_milli: Set(r.percent_milli as i32),
+        grade: Set(serde_json::to_value(r.grade)
+            .map_err(corrupt)?
+            .as_str()
+            .unwrap_or("FAIL")
+            .to_owned()),
+        veto_failed: Set(r.veto_failed),
+        detail: Set(serde_json::to_string(r).map_err(corrupt)?),
+        indicators: Set(serde_json::to_string(&r.indicators).map_err(corrupt)?),
+        computed_at: Set(Utc::now()),
+    })
+}
+
+/// Rows per insert: a score's explanation runs to tens of kilobytes.
+const WRITE_CHUNK: usize = 100;
+
+/// Writes the scores and clears the stale flag of each checklist whose version is
+/// still the one scored, in one transaction.
+pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<(), ModelError> {
+    if scored.is_empty() {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    for chunk in scored.chunks(WRITE_CHUNK) {
+        let rows = chunk.iter().map(to_row).collect::<Result<Vec<_>, _>>()?;
+        score::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(score::Column::AssignmentId)
+                    .update_columns([
+                        score::Column::AnswersVersion,
+                        score::Column::TotalMilli,
+                        score::Column::MaxMilli,
+                        score::Column::PercentMilli,
+                        score::Column::Grade,
+                        score::Column::VetoFailed,
+                        score::Column::Detail,
+                        score::Column::Indicators,
+                        score::Column::ComputedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
+    }
+    let ids: Vec<i64> = scored.iter().map(|s| s.assignment_id).collect();
+    for chunk in ids.chunks(IN_CHUNK) {
+        // Only where nothing changed meanwhile; otherwise it stays stale and is
+        // scored again.
+        assignment::Entity::update_many()
+            .col_expr(assignment::Column::ScoreStale, Expr::value(false))
+            .filter(assignment::Column::Id.is_in(chunk.to_vec()))
+            .filter(assignment::Column::ScoreStale.eq(true))
+            .filter(
+                Expr::col((assignment::Entity, assignment::Column::Version)).in_subquery(
+                    Query::select()
+                        .column(score::Column::AnswersVersion)
+                        .from(score::Entity)
+                        .and_where(
+                            Expr::col((score::Entity, score::Column::AssignmentId))
+                                .equals((assignment::Entity, assignment::Column::Id)),
+                        )
+                        .to_owned(),
+                ),
+            )
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

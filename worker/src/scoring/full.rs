@@ -1,0 +1,95 @@
+//! A whole round rescored: checklists in chunks through a three-stage pipeline — the
+//! next chunk's answers are read while this one is scored and the last one written —
+//! then every roll-up recomputed in memory from the stored scores, deepest first.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use tokio::sync::mpsc;
+use touming_domain::assessment::Answer;
+
+use super::{RoundContext, Scorer, checklists, corrupt, regions};
+use crate::entity::{assignment, org};
+use crate::events::RollupChanged;
+use crate::model::ModelError;
+
+/// Checklists per chunk: big enough that round trips stop mattering, small enough that
+/// a national round's answers never sit in memory at once.
+const CHUNK: usize = 500;
+
+type Loaded = Result<(Vec<assignment::Model>, HashMap<i64, Vec<Answer>>), ModelError>;
+
+pub(super) async fn rescore(
+    scorer: &Scorer,
+    ctx: &RoundContext,
+) -> Result<RollupChanged, ModelError> {
+    let db = &scorer.db;
+    let all = assignment::Entity::find()
+        .filter(assignment::Column::RoundId.eq(ctx.round.id))
+        .order_by_asc(assignment::Column::Id)
+        .all(db)
+        .await?;
+    let mut org_ids: Vec<i64> = all.iter().map(|a| a.org_id).collect();
+
+    let (tx, mut rx) = mpsc::channel::<Loaded>(2);
+    let chunks: Vec<Vec<assignment::Model>> = all.chunks(CHUNK).map(<[_]>::to_vec).collect();
+    let reader = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            for chunk in chunks {
+                let loaded = checklists::load_answers(&db, &chunk)
+                    .await
+                    .map(|answers| (chunk, answers));
+                if tx.send(loaded).await.is_err() {
+                    break;
+                }
+            }
+        })
+    };
+    let mut writing: Option<tokio::task::JoinHandle<Result<(), ModelError>>> = None;
+    while let Some(loaded) = rx.recv().await {
+        let (chunk, answers) = loaded?;
+        let mut items = HashMap::new();
+        for a in &chunk {
+            if let std::collections::hash_map::Entry::Vacant(e) = items.entry(a.version_id) {
+                e.insert(scorer.items(a.version_id).await?);
+            }
+        }
+        let ctx = ctx.clone();
+        let scored = tokio::task::spawn_blocking(move || {
+            chunk
+                .iter()
+                .map(|a| {
+                    let answers = answers.get(&a.id).map(Vec::as_slice).unwrap_or(&[]);
+                    checklists::score(&ctx, &items[&a.version_id], a, answers)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(corrupt)?;
+        if let Some(previous) = writing.take() {
+            previous.await.map_err(corrupt)??;
+        }
+        let db = db.clone();
+        writing = Some(tokio::spawn(async move {
+            checklists::store(&db, &scored).await
+        }));
+    }
+    if let Some(last) = writing {
+        last.await.map_err(corrupt)??;
+    }
+    reader.await.map_err(corrupt)?;
+
+    let Some(owner) = org::Entity::find_by_id(ctx.round.owner_org_id)
+        .one(db)
+        .await?
+    else {
+        return Err(corrupt(format!("round {} has no owner org", ctx.round.id)));
+    };
+    let rollups = regions::recompute_subtree(db, ctx, &owner).await?;
+    org_ids.extend(rollups.keys());
+    Ok(RollupChanged {
+        round_id: ctx.round.id,
+        org_ids,
+    })
+}

@@ -1,0 +1,178 @@
+//! Scoring checklists and rolling them up, against the database. The database is the
+//! truth: saving a checklist marks its score stale in the same transaction; a score is
+//! written with the checklist version it was computed from and clears the mark only if
+//! the checklist did not change meanwhile, so a reconciler that rescores whatever is
+//! stale always converges.
+//!
+//! Work is done in batches — one query for a batch's answers, one statement per chunk
+//! of scores, one level of the hierarchy at a time — because round trips, not
+//! arithmetic, are what a rescore costs (docs/benchmarks.md).
+
+mod checklists;
+mod full;
+mod regions;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use touming_domain::Calendar;
+use touming_domain::assessment::ScoringPolicy;
+use touming_domain::catalogue::Item;
+
+use crate::clock::today_in_china;
+use crate::entity::{assignment, round};
+use crate::events::RollupChanged;
+use crate::model::{self, ModelError};
+
+fn corrupt(e: impl std::fmt::Display) -> ModelError {
+    ModelError::Corrupt(e.to_string())
+}
+
+pub fn policy(round: &round::Model) -> Result<ScoringPolicy, ModelError> {
+    serde_json::from_str(&round.policy).map_err(corrupt)
+}
+
+/// Closed rounds count unsubmitted checklists as 0.
+pub fn is_closed(round: &round::Model) -> bool {
+    matches!(round.status.as_str(), "CLOSED" | "PUBLISHED")
+}
+
+/// Everything a round's scoring needs besides the checklists themselves.
+#[derive(Clone)]
+struct RoundContext {
+    round: round::Model,
+    policy: ScoringPolicy,
+    calendar: Arc<Calendar>,
+    as_of: NaiveDate,
+}
+
+impl RoundContext {
+    async fn load(db: &DatabaseConnection, round_id: i64) -> Result<Option<Self>, ModelError> {
+        let Some(round) = round::Entity::find_by_id(round_id).one(db).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            policy: policy(&round)?,
+            calendar: Arc::new(model::calendar(db).await?),
+            as_of: today_in_china(),
+            round,
+        }))
+    }
+
+    fn closed(&self) -> bool {
+        is_closed(&self.round)
+    }
+}
+
+/// Scores checklists and rolls them up. Holds the items of catalogue versions it has
+/// read: rounds only use published versions, which never change.
+pub struct Scorer {
+    db: DatabaseConnection,
+    items: Mutex<HashMap<i64, Arc<Vec<Item>>>>,
+}
+
+impl Scorer {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            items: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn items(&self, version_id: i64) -> Result<Arc<Vec<Item>>, ModelError> {
+        let cached = self
+            .items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&version_id)
+            .cloned();
+        if let Some(items) = cached {
+            return Ok(items);
+        }
+        let items = Arc::new(model::version_items(&self.db, version_id).await?);
+        self.items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(version_id, items.clone());
+        Ok(items)
+    }
+
+    /// Scores these checklists and rolls the changes up their ancestors, each ancestor
+    /// once however many of its checklists changed; one event per round.
+    pub async fn score_assignments(&self, ids: &[i64]) -> Result<Vec<RollupChanged>, ModelError> {
+        let mut by_round: HashMap<i64, Vec<assignment::Model>> = HashMap::new();
+        // The version is read before the answers: a save in between leaves the score
+        // stale rather than labelling new answers with an old version.
+        for chunk in ids.chunks(regions::IN_CHUNK) {
+            for a in assignment::Entity::find()
+                .filter(assignment::Column::Id.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
+                by_round.entry(a.round_id).or_default().push(a);
+            }
+        }
+        let mut changes = Vec::new();
+        for (round_id, batch) in by_round {
+            let Some(ctx) = RoundContext::load(&self.db, round_id).await? else {
+                continue;
+            };
+            let answers = checklists::load_answers(&self.db, &batch).await?;
+            let mut scored = Vec::with_capacity(batch.len());
+            for a in &batch {
+                let items = self.items(a.version_id).await?;
+                let empty = Vec::new();
+                let answers = answers.get(&a.id).unwrap_or(&empty);
+                scored.push(checklists::score(&ctx, &items, a, answers));
+            }
+            checklists::store(&self.db, &scored).await?;
+            let changed: Vec<i64> = batch.iter().map(|a| a.org_id).collect();
+            let mut org_ids = regions::recompute_ancestors(&self.db, &ctx, &changed).await?;
+            for id in changed {
+                if !org_ids.contains(&id) {
+                    org_ids.push(id);
+                }
+            }
+            changes.push(RollupChanged { round_id, org_ids });
+        }
+        Ok(changes)
+    }
+
+    /// Rescores every checklist of a round and recomputes every roll-up, deepest
+    /// first. For repair; gives exactly what the incremental path gives.
+    pub async fn rescore_round(&self, round_id: i64) -> Result<Option<RollupChanged>, ModelError> {
+        let Some(ctx) = RoundContext::load(&self.db, round_id).await? else {
+            return Ok(None);
+        };
+        full::rescore(self, &ctx).await.map(Some)
+    }
+
+    /// Scores up to `limit` stale checklists of open or closed rounds.
+    pub async fn reconcile(&self, limit: u64) -> Result<Vec<RollupChanged>, ModelError> {
+        let stale: Vec<i64> = assignment::Entity::find()
+            .select_only()
+            .column(assignment::Column::Id)
+            .filter(assignment::Column::ScoreStale.eq(true))
+            .filter(
+                assignment::Column::RoundId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(round::Column::Id)
+                        .from(round::Entity)
+                        .and_where(Expr::col(round::Column::Status).is_in(["OPEN", "CLOSED"]))
+                        .to_owned(),
+                ),
+            )
+            .order_by_asc(assignment::Column::UpdatedAt)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if stale.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.score_assignments(&stale).await
+    }
+}
