@@ -42,6 +42,9 @@ enum Command {
     /// Generate a province with every checklist answered and submitted, and measure a
     /// full rescore and roll-up (figures for docs/benchmarks.md).
     Bench {
+        /// Provinces to generate, each with its own round (31 for the national size).
+        #[arg(long, default_value_t = 1)]
+        provinces: usize,
         #[arg(long, default_value_t = 15)]
         cities: usize,
         #[arg(long, default_value_t = 7)]
@@ -53,6 +56,15 @@ enum Command {
         /// An empty database to fill; default: a fresh SQLite file in a temporary directory.
         #[arg(long)]
         database_url: Option<String>,
+        /// Jobs and events over this Redis (a stream of the bench's own); default: in-process.
+        #[arg(long)]
+        redis_url: Option<String>,
+        /// Submissions to time from commit to the province's figure (0: skip).
+        #[arg(long, default_value_t = 1000)]
+        submissions: usize,
+        /// Submissions per second while timing.
+        #[arg(long, default_value_t = 20.0)]
+        rate: f64,
     },
     /// Platform operator: create an operator account (manages the calendar and the
     /// built-in catalogues).
@@ -85,7 +97,12 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let mut config = Config::load()?;
-    if let Command::Bench { database_url, .. } = &cli.command {
+    if let Command::Bench {
+        database_url,
+        redis_url,
+        ..
+    } = &cli.command
+    {
         config.database.url = match database_url {
             Some(url) => url.clone(),
             None => {
@@ -95,7 +112,10 @@ async fn main() -> anyhow::Result<()> {
                 format!("sqlite://{}/bench.db?mode=rwc", dir.display())
             }
         };
-        config.redis.url = String::new();
+        config.redis.url = redis_url.clone().unwrap_or_default();
+        let run = std::process::id();
+        config.redis.stream = format!("touming:bench:{run}:jobs");
+        config.redis.events_channel = format!("touming:bench:{run}:events");
         config.evidence.store = std::env::temp_dir()
             .join("touming-bench-evidence")
             .display()
@@ -141,29 +161,43 @@ async fn main() -> anyhow::Result<()> {
             running.stop().await;
         }
         Command::Bench {
+            provinces,
             cities,
             counties_per_city,
             institutions_per_county,
             items,
+            submissions,
+            rate,
             ..
         } => {
             let db = db::connect(&config.database).await?;
             app::prepare(&db).await?;
             let backend = format!("{:?}", db.get_database_backend());
             let state = app::build_state(config, db).await?;
+            let queue = if state.redis.is_some() {
+                "Redis Streams"
+            } else {
+                "in-process"
+            };
             let size = touming_api::bench::Size {
+                provinces,
                 cities,
                 counties_per_city,
                 institutions_per_county,
                 items,
             };
-            let report = touming_api::bench::run(&state, size).await?;
+            let load = (submissions > 0).then_some(touming_api::bench::Load {
+                submissions,
+                per_second: rate,
+            });
+            let report = touming_api::bench::run(&state, size, load).await?;
             println!(
-                "| backend | orgs | checklists | answers | setup s | full rescore + roll-up s | peak RSS MB |"
+                "| backend | provinces | orgs | checklists | answers | setup s | full rescore + roll-up s | peak RSS MB |"
             );
-            println!("| --- | --- | --- | --- | --- | --- | --- |");
+            println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
             println!(
-                "| {backend} | {} | {} | {} | {:.1} | {:.2} | {} |",
+                "| {backend} | {} | {} | {} | {} | {:.1} | {:.2} | {} |",
+                report.provinces,
                 report.orgs,
                 report.checklists,
                 report.answers,
@@ -171,6 +205,23 @@ async fn main() -> anyhow::Result<()> {
                 report.rescore_seconds,
                 report.peak_rss_mb.map_or("-".into(), |m| format!("{m:.0}"))
             );
+            if let Some(f) = report.freshness {
+                println!();
+                println!(
+                    "| backend | queue | submissions | per second | p50 ms | p95 ms | p99 ms | max ms | missing |"
+                );
+                println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                println!(
+                    "| {backend} | {queue} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
+                    f.submissions,
+                    f.rate_per_second,
+                    f.p50_ms,
+                    f.p95_ms,
+                    f.p99_ms,
+                    f.max_ms,
+                    f.missing
+                );
+            }
         }
         Command::CreateOperator { username, password } => {
             create_operator(config, username, password).await?
