@@ -14,7 +14,9 @@ help:
 demo:
 	$(CARGO) run -p touming-api --bin touming -- demo $(DEMO_ARGS)
 
+# The fault tests run `touming work` as a process of its own: build it first.
 test:
+	$(CARGO) build -p touming-api --bin touming
 	$(CARGO) test --workspace
 
 lint:

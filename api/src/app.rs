@@ -50,7 +50,7 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Resu
             let client = redis::Client::open(url)?;
             (
                 queue,
-                Some(client.get_multiplexed_async_connection().await?),
+                Some(redis::aio::ConnectionManager::new(client).await?),
             )
         }
         None => (
@@ -147,7 +147,7 @@ impl Running {
 }
 
 /// Migrates the database, binds `config.listen` (port 0 picks one), serves, and runs
-/// the worker in-process when no Redis is configured.
+/// the worker in-process when no Redis is configured (unless `worker.embedded` is off).
 pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Running> {
     prepare(&db).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -158,7 +158,7 @@ pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Run
     let schema = crate::graphql::build(&state.config.graphql);
     let (shutdown, signal) = watch::channel(false);
     let mut tasks = Vec::new();
-    if state.redis.is_none() {
+    if state.redis.is_none() && state.config.worker.embedded {
         tasks.push(tokio::spawn(worker(&state).run(signal.clone())));
     }
     let app = router(App {

@@ -75,6 +75,7 @@ pub struct WorkerConfig {
     pub reconcile_seconds: u64,
     pub retry_base_ms: u64,
     pub consumer: String,
+    pub embedded: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

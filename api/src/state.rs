@@ -17,7 +17,7 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub queue: Arc<dyn JobQueue>,
     /// Set when Redis is configured; `/readyz` checks it.
-    pub redis: Option<redis::aio::MultiplexedConnection>,
+    pub redis: Option<redis::aio::ConnectionManager>,
     pub metrics: Arc<Metrics>,
     pub evidence: crate::evidence::EvidenceStore,
     /// Roll-up changes, for `rollupChanged` subscriptions (fed from Redis when configured).

@@ -3,6 +3,7 @@
 //! `TOUMING_TEST_DATABASE_URL` is set) and, when `TOUMING_TEST_REDIS_URL` is set, a
 //! real Redis carrying the job queue.
 
+pub mod process;
 pub mod spreadsheet;
 pub mod world;
 
@@ -78,12 +79,14 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         .await
         .expect("database");
     let running = app::spawn(config, db).await.expect("server starts");
-    // With Redis configured the server runs no worker; start one as `touming work` would.
-    let worker_stop = running.state.redis.is_some().then(|| {
-        let (stop, signal) = watch::channel(false);
-        tokio::spawn(app::worker(&running.state).run(signal));
-        stop
-    });
+    // With Redis configured the server runs no worker; start one as `touming work` would
+    // (unless the test runs its own worker process).
+    let worker_stop =
+        (running.state.redis.is_some() && running.state.config.worker.embedded).then(|| {
+            let (stop, signal) = watch::channel(false);
+            tokio::spawn(app::worker(&running.state).run(signal));
+            stop
+        });
     TestApp {
         addr: running.addr,
         client: reqwest::Client::new(),
@@ -167,12 +170,17 @@ impl TestApp {
     }
 
     pub async fn count(&self, table: &str) -> i64 {
+        self.count_where(table, "1 = 1").await
+    }
+
+    /// Rows of `table` meeting an SQL `condition`.
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
         let backend = self.db.get_database_backend();
         let row = self
             .db
             .query_one_raw(Statement::from_string(
                 backend,
-                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+                format!("SELECT COUNT(*) AS n FROM \"{table}\" WHERE {condition}"),
             ))
             .await
             .expect("count")

@@ -31,7 +31,7 @@ impl Publisher for LocalPublisher {
 
 /// To every API replica through a Redis channel.
 pub struct RedisPublisher {
-    pub connection: redis::aio::MultiplexedConnection,
+    pub connection: redis::aio::ConnectionManager,
     pub channel: String,
 }
 

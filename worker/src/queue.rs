@@ -154,10 +154,10 @@ pub struct RedisQueue {
     consumer: String,
     /// Idle time after which a pending message is claimed again (doubling per attempt).
     claim_idle: Duration,
-    /// For XADD and XACK.
-    commands: redis::aio::MultiplexedConnection,
+    /// For XADD and XACK. Connection managers reconnect after Redis comes back.
+    commands: redis::aio::ConnectionManager,
     /// A blocking XREADGROUP would hold up every other command on a shared connection.
-    reader: Mutex<redis::aio::MultiplexedConnection>,
+    reader: Mutex<redis::aio::ConnectionManager>,
 }
 
 const BLOCK_MS: usize = 1000;
@@ -173,12 +173,10 @@ impl RedisQueue {
         claim_idle: Duration,
     ) -> Result<Arc<Self>, QueueError> {
         let client = redis::Client::open(url)?;
-        let commands = client.get_multiplexed_async_connection().await?;
-        let reader_config = redis::AsyncConnectionConfig::new()
+        let commands = redis::aio::ConnectionManager::new(client.clone()).await?;
+        let reader_config = redis::aio::ConnectionManagerConfig::new()
             .set_response_timeout(Some(Duration::from_millis(BLOCK_MS as u64 + 5000)));
-        let reader = client
-            .get_multiplexed_async_connection_with_config(&reader_config)
-            .await?;
+        let reader = redis::aio::ConnectionManager::new_with_config(client, reader_config).await?;
         let queue = Self {
             stream: stream.to_owned(),
             group: "touming-workers".to_owned(),
@@ -201,6 +199,43 @@ impl RedisQueue {
             Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    async fn read(&self) -> Result<Vec<Delivery>, QueueError> {
+        let reclaimed = self.reclaim().await?;
+        if !reclaimed.is_empty() {
+            return Ok(reclaimed);
+        }
+        let options = StreamReadOptions::default()
+            .group(&self.group, &self.consumer)
+            .count(RECEIVE_BATCH)
+            .block(BLOCK_MS);
+        let mut reader = self.reader.lock().await;
+        let reply: Option<StreamReadReply> = reader
+            .xread_options(&[&self.stream], &[">"], &options)
+            .await?;
+        let mut deliveries = Vec::new();
+        for key in reply.map(|r| r.keys).unwrap_or_default() {
+            for entry in key.ids {
+                let body: Option<String> = entry.get("job");
+                match body.as_deref().map(serde_json::from_str::<Job>) {
+                    Some(Ok(job)) => deliveries.push(Delivery {
+                        id: entry.id,
+                        job,
+                        attempt: 1,
+                    }),
+                    // A message no version of us can read would be redelivered forever.
+                    _ => {
+                        let mut con = self.commands.clone();
+                        let _: usize = con
+                            .hset(self.errors_key(), &entry.id, "unreadable job message")
+                            .await?;
+                        self.bury(&entry.id, 1).await?;
+                    }
+                }
+            }
+        }
+        Ok(deliveries)
     }
 
     fn dead_stream(&self) -> String {
@@ -287,40 +322,15 @@ impl JobQueue for RedisQueue {
     }
 
     async fn receive(&self) -> Result<Vec<Delivery>, QueueError> {
-        let reclaimed = self.reclaim().await?;
-        if !reclaimed.is_empty() {
-            return Ok(reclaimed);
-        }
-        let options = StreamReadOptions::default()
-            .group(&self.group, &self.consumer)
-            .count(RECEIVE_BATCH)
-            .block(BLOCK_MS);
-        let mut reader = self.reader.lock().await;
-        let reply: Option<StreamReadReply> = reader
-            .xread_options(&[&self.stream], &[">"], &options)
-            .await?;
-        let mut deliveries = Vec::new();
-        for key in reply.map(|r| r.keys).unwrap_or_default() {
-            for entry in key.ids {
-                let body: Option<String> = entry.get("job");
-                match body.as_deref().map(serde_json::from_str::<Job>) {
-                    Some(Ok(job)) => deliveries.push(Delivery {
-                        id: entry.id,
-                        job,
-                        attempt: 1,
-                    }),
-                    // A message no version of us can read would be redelivered forever.
-                    _ => {
-                        let mut con = self.commands.clone();
-                        let _: usize = con
-                            .hset(self.errors_key(), &entry.id, "unreadable job message")
-                            .await?;
-                        self.bury(&entry.id, 1).await?;
-                    }
-                }
+        match self.read().await {
+            // Redis restarted without its data: the stream and the group are made again.
+            Err(QueueError::Redis(e)) if e.code() == Some("NOGROUP") => {
+                tracing::warn!("the job stream's consumer group was gone; created again");
+                self.ensure_group().await?;
+                Ok(Vec::new())
             }
+            other => other,
         }
-        Ok(deliveries)
     }
 
     async fn ack(&self, delivery: &Delivery) -> Result<(), QueueError> {

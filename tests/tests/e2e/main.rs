@@ -6,6 +6,7 @@ mod calendar;
 mod catalogues;
 mod checklists;
 mod evidence;
+mod faults;
 mod graphql_limits;
 mod identity;
 mod operations;

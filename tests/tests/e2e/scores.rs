@@ -416,20 +416,34 @@ async fn the_same_job_delivered_twice_changes_nothing() {
 async fn the_benchmark_generates_a_province_and_rolls_it_up() {
     let app = spawn_app().await;
     let size = touming_api::bench::Size {
+        provinces: 2,
         cities: 2,
         counties_per_city: 2,
         institutions_per_county: 2,
         items: 12,
     };
-    let report = touming_api::bench::run(app.state(), size).await.unwrap();
-    assert_eq!(report.orgs, 1 + 2 + 4 + 8);
-    assert_eq!(report.checklists, 4 + 8, "counties and institutions");
-    assert_eq!(report.answers, 12 * 12);
-    assert_eq!(app.count("score").await, 12, "every checklist scored");
+    let load = touming_api::bench::Load {
+        submissions: 5,
+        per_second: 50.0,
+    };
+    let report = touming_api::bench::run(app.state(), size, Some(load))
+        .await
+        .unwrap();
+    assert_eq!(report.orgs, 2 * (1 + 2 + 4 + 8));
+    assert_eq!(report.checklists, 2 * (4 + 8), "counties and institutions");
+    assert_eq!(report.answers, 2 * 12 * 12);
+    assert_eq!(app.count("score").await, 24, "every checklist scored");
     assert_eq!(
         app.count("rollup").await,
-        1 + 2 + 4,
+        2 * (1 + 2 + 4),
         "every region rolled up"
     );
+    let freshness = report.freshness.expect("measured");
+    assert_eq!(freshness.submissions, 5);
+    assert_eq!(
+        freshness.missing, 0,
+        "every submission reached the province"
+    );
+    assert!(freshness.p50_ms > 0.0 && freshness.p50_ms <= freshness.p99_ms);
     app.stop().await;
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use touming_domain::assessment::Answer;
 use touming_domain::catalogue::Item;
 use touming_domain::scoring::{ChecklistScore, ScoringInput, score_checklist};
@@ -96,16 +96,15 @@ fn to_row(s: &Scored) -> Result<score::ActiveModel, ModelError> {
     })
 }
 
-/// Rows per insert: a score's explanation runs to tens of kilobytes.
+/// Rows per statement: a score's explanation runs to tens of kilobytes, and short
+/// writes keep SQLite's single writer available.
 const WRITE_CHUNK: usize = 100;
 
-/// Writes the scores and clears the stale flag of each checklist whose version is
-/// still the one scored, in one transaction.
+/// Writes the scores, a chunk per statement. The checklists stay stale: only
+/// [`settle`], once the roll-ups above them are written too, clears the mark — so a
+/// crash in between leaves work the reconciler will redo, never a roll-up that
+/// disagrees with its checklists.
 pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<(), ModelError> {
-    if scored.is_empty() {
-        return Ok(());
-    }
-    let txn = db.begin().await?;
     for chunk in scored.chunks(WRITE_CHUNK) {
         let rows = chunk.iter().map(to_row).collect::<Result<Vec<_>, _>>()?;
         score::Entity::insert_many(rows)
@@ -124,13 +123,16 @@ pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<
                     ])
                     .to_owned(),
             )
-            .exec(&txn)
+            .exec(db)
             .await?;
     }
-    let ids: Vec<i64> = scored.iter().map(|s| s.assignment_id).collect();
+    Ok(())
+}
+
+/// Clears the stale mark of these checklists where the stored score was computed from
+/// the version in force; a checklist saved meanwhile stays stale and is scored again.
+pub(super) async fn settle(db: &DatabaseConnection, ids: &[i64]) -> Result<(), ModelError> {
     for chunk in ids.chunks(IN_CHUNK) {
-        // Only where nothing changed meanwhile; otherwise it stays stale and is
-        // scored again.
         assignment::Entity::update_many()
             .col_expr(assignment::Column::ScoreStale, Expr::value(false))
             .filter(assignment::Column::Id.is_in(chunk.to_vec()))
@@ -147,9 +149,8 @@ pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<
                         .to_owned(),
                 ),
             )
-            .exec(&txn)
+            .exec(db)
             .await?;
     }
-    txn.commit().await?;
     Ok(())
 }

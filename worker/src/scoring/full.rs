@@ -87,6 +87,8 @@ pub(super) async fn rescore(
         return Err(corrupt(format!("round {} has no owner org", ctx.round.id)));
     };
     let rollups = regions::recompute_subtree(db, ctx, &owner).await?;
+    let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
+    checklists::settle(db, &ids).await?;
     org_ids.extend(rollups.keys());
     Ok(RollupChanged {
         round_id: ctx.round.id,

@@ -1,8 +1,9 @@
 //! Scoring checklists and rolling them up, against the database. The database is the
 //! truth: saving a checklist marks its score stale in the same transaction; a score is
-//! written with the checklist version it was computed from and clears the mark only if
-//! the checklist did not change meanwhile, so a reconciler that rescores whatever is
-//! stale always converges.
+//! written with the checklist version it was computed from, and the mark is cleared
+//! only after the roll-ups above it are written and only if the checklist did not
+//! change meanwhile — so a reconciler that rescores whatever is stale always converges,
+//! whenever a worker dies.
 //!
 //! Work is done in batches — one query for a batch's answers, one statement per chunk
 //! of scores, one level of the hierarchy at a time — because round trips, not
@@ -131,6 +132,8 @@ impl Scorer {
             checklists::store(&self.db, &scored).await?;
             let changed: Vec<i64> = batch.iter().map(|a| a.org_id).collect();
             let mut org_ids = regions::recompute_ancestors(&self.db, &ctx, &changed).await?;
+            let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
+            checklists::settle(&self.db, &ids).await?;
             for id in changed {
                 if !org_ids.contains(&id) {
                     org_ids.push(id);
