@@ -49,7 +49,35 @@ pub fn build(config: &GraphqlConfig) -> ToumingSchema {
     )
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
+    .extension(ErrorCodes)
     .finish()
+}
+
+/// Subscriptions' responses get their error codes here; queries and mutations get
+/// them in the HTTP handler, which also counts errors for the metrics.
+struct ErrorCodes;
+
+impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(ErrorCodes)
+    }
+}
+
+impl async_graphql::extensions::Extension for ErrorCodes {
+    fn subscribe<'s>(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        stream: async_graphql::futures_util::stream::BoxStream<'s, async_graphql::Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> async_graphql::futures_util::stream::BoxStream<'s, async_graphql::Response> {
+        use async_graphql::futures_util::StreamExt;
+        next.run(ctx, stream)
+            .map(|mut response| {
+                crate::error::finish_errors(&mut response.errors);
+                response
+            })
+            .boxed()
+    }
 }
 
 /// The SDL that `api/schema.graphql` must equal.

@@ -304,11 +304,11 @@ async fn the_province_sees_its_figure_change_live() {
         })))
         .await
         .unwrap();
-    let refused = other.next().await.unwrap().unwrap();
-    assert!(
-        refused.to_text().unwrap().contains("NOT_FOUND")
-            || refused.to_text().unwrap().contains("不存在"),
-        "{refused}"
+    let refused: Value =
+        serde_json::from_str(other.next().await.unwrap().unwrap().to_text().unwrap()).unwrap();
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "subscription errors carry their code like any other: {refused}"
     );
     app.stop().await;
 }
