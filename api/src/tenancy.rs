@@ -10,7 +10,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use touming_domain::{OrgKind, Role};
 use touming_worker::entity::{
-    assignment, audit_event, catalogue, catalogue_version, notification, org, round, user,
+    assignment, audit_event, catalogue, catalogue_version, notification, org, rectification, round,
+    user,
 };
 
 use crate::auth::Viewer;
@@ -235,6 +236,32 @@ impl<'a> Guard<'a> {
             .one(db)
             .await?
             .ok_or(ApiError::NotFound("用户"))
+    }
+
+    /// Rectification entries of orgs the viewer may see.
+    pub fn rectifications(&self) -> Select<rectification::Entity> {
+        rectification::Entity::find().filter(self.path_in_scope(rectification::Column::OwnerPath))
+    }
+
+    pub async fn rectification(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> ApiResult<rectification::Model> {
+        self.rectifications()
+            .filter(rectification::Column::Id.eq(id))
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound("整改事项"))
+    }
+
+    /// Verify or reopen a rectification: a REVIEWER (or ADMIN) of any region above the
+    /// owner.
+    pub fn is_superior_of(&self, owner_path: &str) -> bool {
+        let v = self.viewer;
+        (v.has_role(Role::Reviewer) || v.has_role(Role::Admin))
+            && owner_path != v.org.path
+            && owner_path.starts_with(&v.org.path)
     }
 
     /// Audit events about orgs the viewer may see.

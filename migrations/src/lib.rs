@@ -8,6 +8,7 @@ mod m20261122_000002_catalogue;
 mod m20261122_000003_assessment;
 mod m20261122_000004_scores;
 mod m20261122_000005_score_indicators;
+mod m20261122_000006_tallies_rectification;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_assessment::Migration),
             Box::new(m20261122_000004_scores::Migration),
             Box::new(m20261122_000005_score_indicators::Migration),
+            Box::new(m20261122_000006_tallies_rectification::Migration),
         ]
     }
 }

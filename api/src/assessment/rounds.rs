@@ -110,6 +110,8 @@ pub async fn create(
         created_by: Set(Some(viewer.user.id)),
         opened_at: Set(None),
         closed_at: Set(None),
+        published_at: Set(None),
+        rectification_deadline: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -325,6 +325,22 @@ impl Assignment {
         })
     }
     /// Every transition, oldest first.
+    /// Rectification entries of this org from earlier rounds that are not yet verified:
+    /// what to look back at (回头看) while filling in this round.
+    async fn open_rectifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::rectifications::Rectification>> {
+        let guard = ctx.guard()?;
+        Ok(super::rectifications::open_from_earlier_rounds(
+            &ctx.state().db,
+            &guard,
+            self.0.org_id,
+            self.0.round_id,
+        )
+        .await?)
+    }
+
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         let rows = assignment_event::Entity::find()
             .filter(assignment_event::Column::AssignmentId.eq(self.0.id))

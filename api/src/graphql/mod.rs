@@ -3,10 +3,12 @@
 pub mod assignments;
 pub mod calendar;
 pub mod catalogues;
+pub mod comparison;
 pub mod context;
 pub mod identity;
 pub mod orgs;
 pub mod page;
+pub mod rectifications;
 pub mod rounds;
 pub mod scalars;
 pub mod scores;
@@ -26,6 +28,8 @@ pub struct Query(
     rounds::RoundQuery,
     assignments::AssignmentQuery,
     scores::ScoreQuery,
+    comparison::ComparisonQuery,
+    rectifications::RectificationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,6 +40,7 @@ pub struct Mutation(
     calendar::CalendarMutation,
     rounds::RoundMutation,
     assignments::AssignmentMutation,
+    rectifications::RectificationMutation,
 );
 
 pub type ToumingSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -98,6 +98,14 @@ impl Round {
     async fn opened_at(&self) -> Option<DateTime<Utc>> {
         self.0.opened_at
     }
+    /// When the results were published and rectification began.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// When this round's rectification entries are due.
+    async fn rectification_deadline(&self) -> Option<Date> {
+        self.0.rectification_deadline.map(Date)
+    }
     async fn policy(&self) -> Result<Policy> {
         let policy: ScoringPolicy =
             serde_json::from_str(&self.0.policy).map_err(ApiError::internal)?;

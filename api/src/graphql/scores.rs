@@ -2,18 +2,17 @@
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use touming_domain::OrgKind as DomainKind;
-use touming_domain::assessment::AssignmentStatus;
-use touming_domain::scoring::{self, ChecklistScore, Grade};
-use touming_worker::entity::{assignment, org, rollup, round, score};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use touming_domain::scoring::{self, ChecklistScore};
+use touming_worker::entity::{org, round, score};
 
 use super::context::ContextExt;
-use super::types::{Org, OrgKind};
+use super::types::Org;
 use crate::error::ApiError;
+use crate::figures::Figure;
 use crate::tenancy::parse_id;
 
-fn percent(milli: impl Into<u64>) -> f64 {
+pub(super) fn percent(milli: impl Into<u64>) -> f64 {
     milli.into() as f64 / 1000.0
 }
 
@@ -108,13 +107,49 @@ pub struct Rollup {
     /// Among the rows it is compared with (ties share a rank: 1, 2, 2, 4).
     pub rank: Option<u32>,
     pub indicators: Indicators,
+    /// Per category, over the submitted checklists counted: the heat map's cells.
+    pub categories: Vec<CategoryRate>,
+    /// The org's own checklist in the round (drill down to its score), if it has one.
+    pub assignment_id: Option<ID>,
+    /// In a comparison: the composite in the previous round.
+    pub previous_composite: Option<f64>,
+    /// In a comparison: composite now minus composite then, in percentage points.
+    pub change: Option<f64>,
+    /// In a comparison: the change over only the items both rounds' catalogues share
+    /// (points earned of points possible on those items), in percentage points.
+    pub shared_change: Option<f64>,
+    /// In a comparison of a published round: how far rectification has got.
+    pub rectification: Option<RectificationProgress>,
 }
 
+/// Points earned of points possible in a category.
 #[derive(SimpleObject)]
-pub struct Comparison {
-    pub round_id: ID,
-    pub parent: Org,
-    pub rows: Vec<Rollup>,
+pub struct CategoryRate {
+    pub name: String,
+    pub points: f64,
+    pub max: f64,
+    pub percent: Option<f64>,
+}
+
+/// Rectification entries owned in a region's subtree.
+#[derive(SimpleObject, Clone, Copy)]
+pub struct RectificationProgress {
+    pub total: u32,
+    pub verified: u32,
+    pub overdue: u32,
+    /// Verified of all, percent; null with nothing to rectify.
+    pub rate: Option<f64>,
+}
+
+impl From<crate::rectification::Counts> for RectificationProgress {
+    fn from(c: crate::rectification::Counts) -> Self {
+        Self {
+            total: c.total,
+            verified: c.verified,
+            overdue: c.overdue,
+            rate: c.rate_milli().map(percent),
+        }
+    }
 }
 
 fn to_score(row: score::Model, stale: bool) -> Result<Score, ApiError> {
@@ -162,154 +197,32 @@ pub async fn figure(
     round: &round::Model,
     org: org::Model,
 ) -> Result<Rollup, ApiError> {
-    let mut all = figures(db, round, vec![org]).await?;
-    Ok(all.remove(0))
+    Ok(crate::figures::figure(db, round, org).await?.into())
 }
 
-/// Figures of many orgs in a fixed number of queries (one each for roll-ups,
-/// checklists and scores), whatever their number.
-pub async fn figures(
-    db: &sea_orm::DatabaseConnection,
-    round: &round::Model,
-    orgs: Vec<org::Model>,
-) -> Result<Vec<Rollup>, ApiError> {
-    use std::collections::HashMap;
-    let policy = touming_worker::scoring::policy(round).map_err(ApiError::internal)?;
-    let grade = |c: Option<u32>| c.map(|c| Grade::of(c, &policy).label().to_owned());
-    let closed = touming_worker::scoring::is_closed(round);
-    let (institutions, regions): (Vec<i64>, Vec<i64>) = {
-        let (i, r): (Vec<&org::Model>, Vec<&org::Model>) = orgs
+impl From<Figure> for Rollup {
+    fn from(f: Figure) -> Self {
+        let categories = f
+            .tally
+            .categories
             .iter()
-            .partition(|o| o.kind() == DomainKind::Institution);
-        (
-            i.iter().map(|o| o.id).collect(),
-            r.iter().map(|o| o.id).collect(),
-        )
-    };
-    let rollups: HashMap<i64, rollup::Model> = if regions.is_empty() {
-        HashMap::new()
-    } else {
-        rollup::Entity::find()
-            .filter(rollup::Column::RoundId.eq(round.id))
-            .filter(rollup::Column::OrgId.is_in(regions))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.org_id, r))
-            .collect()
-    };
-    let assignments: HashMap<i64, assignment::Model> = if institutions.is_empty() {
-        HashMap::new()
-    } else {
-        assignment::Entity::find()
-            .filter(assignment::Column::RoundId.eq(round.id))
-            .filter(assignment::Column::OrgId.is_in(institutions))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| (a.org_id, a))
-            .collect()
-    };
-    // (assignment, percent, veto, indicators): the item explanations stay unread.
-    type Summary = (i64, i32, bool, String);
-    let scores: HashMap<i64, Summary> = if assignments.is_empty() {
-        HashMap::new()
-    } else {
-        score::Entity::find()
-            .select_only()
-            .columns([
-                score::Column::AssignmentId,
-                score::Column::PercentMilli,
-                score::Column::VetoFailed,
-                score::Column::Indicators,
-            ])
-            .filter(
-                score::Column::AssignmentId
-                    .is_in(assignments.values().map(|a| a.id).collect::<Vec<_>>()),
-            )
-            .into_tuple::<Summary>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.0, s))
-            .collect()
-    };
-    let mut out = Vec::with_capacity(orgs.len());
-    for org in orgs {
-        let round_id = ID(round.id.to_string());
-        let empty = |org| Rollup {
-            org: Org(org),
-            round_id: ID(round.id.to_string()),
-            composite: None,
-            grade: None,
-            coverage: Coverage::default(),
-            spread: None,
-            rank: None,
-            indicators: Indicators::default(),
-        };
-        if org.kind() == DomainKind::Institution {
-            let Some(a) = assignments.get(&org.id) else {
-                out.push(empty(org));
-                continue;
-            };
-            let status = AssignmentStatus::parse(&a.status).unwrap_or(AssignmentStatus::NotStarted);
-            let stored = scores.get(&a.id);
-            let composite = match (status.is_submitted(), closed) {
-                (true, _) => Some(stored.map_or(0, |s| s.1.max(0) as u32)),
-                (false, true) => Some(0),
-                (false, false) => None,
-            };
-            let veto = stored.is_some_and(|s| s.2) && composite.is_some();
-            out.push(Rollup {
-                org: Org(org),
-                round_id,
-                composite: composite.map(percent),
-                grade: if veto {
-                    Some(Grade::Fail.label().to_owned())
-                } else {
-                    grade(composite)
-                },
-                coverage: Coverage {
-                    expected: 1,
-                    submitted: status.is_submitted() as u32,
-                    approved: (status == AssignmentStatus::Approved) as u32,
-                },
-                spread: None,
-                rank: None,
-                // Like the roll-up, only a submitted checklist's indicators count.
-                indicators: match stored.filter(|_| status.is_submitted()) {
-                    Some(s) => serde_json::from_str::<scoring::Indicators>(&s.3)
-                        .map_err(ApiError::internal)?,
-                    None => scoring::Indicators::default(),
-                }
-                .into(),
-            });
-            continue;
-        }
-        let Some(row) = rollups.get(&org.id) else {
-            out.push(empty(org));
-            continue;
-        };
-        let indicators: scoring::Indicators =
-            serde_json::from_str(&row.indicators).map_err(ApiError::internal)?;
-        let spread: Option<scoring::Spread> = row
-            .spread
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(ApiError::internal)?;
-        let composite = row.composite_milli.and_then(|c| u32::try_from(c).ok());
-        out.push(Rollup {
-            org: Org(org),
-            round_id,
-            composite: composite.map(percent),
-            grade: grade(composite),
+            .map(|(name, p)| CategoryRate {
+                name: name.clone(),
+                points: p.points_milli as f64 / 1000.0,
+                max: p.max_milli as f64 / 1000.0,
+                percent: p.percent_milli().map(percent),
+            })
+            .collect();
+        Rollup {
+            round_id: ID(f.round_id.to_string()),
+            composite: f.composite_milli.map(percent),
+            grade: f.grade.map(|g| g.label().to_owned()),
             coverage: Coverage {
-                expected: u32::try_from(row.expected).unwrap_or(0),
-                submitted: u32::try_from(row.submitted).unwrap_or(0),
-                approved: u32::try_from(row.approved).unwrap_or(0),
+                expected: f.coverage.expected,
+                submitted: f.coverage.submitted,
+                approved: f.coverage.approved,
             },
-            spread: spread.map(|s| Spread {
+            spread: f.spread.map(|s| Spread {
                 min: percent(s.min),
                 p25: percent(s.p25),
                 median: percent(s.median),
@@ -317,10 +230,16 @@ pub async fn figures(
                 max: percent(s.max),
             }),
             rank: None,
-            indicators: indicators.into(),
-        });
+            indicators: f.indicators.into(),
+            categories,
+            assignment_id: f.assignment.as_ref().map(|a| ID(a.id.to_string())),
+            previous_composite: None,
+            change: None,
+            shared_change: None,
+            rectification: None,
+            org: Org(f.org),
+        }
     }
-    Ok(out)
 }
 
 #[derive(Default)]
@@ -360,60 +279,17 @@ impl ScoreQuery {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
-        let rounds = match round_ids {
-            Some(ids) => {
-                let mut out = Vec::new();
-                for id in ids {
-                    out.push(guard.round(db, parse_id(&id, "考核轮次")?).await?);
-                }
-                out
-            }
-            None => {
-                guard
-                    .rounds()
-                    .order_by_asc(round::Column::Id)
-                    .all(db)
-                    .await?
-            }
-        };
-        let mut out = Vec::new();
-        for round in rounds.iter().filter(|r| r.status != "DRAFT") {
-            out.push(figure(db, round, org.clone()).await?);
+        let mut rounds = guard.rounds().filter(round::Column::Status.ne("DRAFT"));
+        if let Some(ids) = round_ids {
+            let ids = ids
+                .iter()
+                .map(|id| parse_id(id, "考核轮次"))
+                .collect::<Result<Vec<_>, _>>()?;
+            rounds = rounds.filter(round::Column::Id.is_in(ids));
         }
+        let rounds = rounds.order_by_asc(round::Column::Id).all(db).await?;
+        let figures = crate::figures::figures(db, &rounds, vec![org]).await?;
+        let out = figures.into_iter().flatten().map(Rollup::from).collect();
         Ok(out)
-    }
-
-    /// One row per child of `parentId` (optionally of one kind), ranked.
-    async fn comparison(
-        &self,
-        ctx: &Context<'_>,
-        round_id: ID,
-        parent_id: ID,
-        child_kind: Option<OrgKind>,
-    ) -> Result<Comparison> {
-        let guard = ctx.guard()?;
-        let db = &ctx.state().db;
-        let round = guard.round(db, parse_id(&round_id, "考核轮次")?).await?;
-        let parent = guard.org(db, parse_id(&parent_id, "机构")?).await?;
-        let mut children = guard
-            .orgs()
-            .filter(org::Column::ParentId.eq(parent.id))
-            .order_by_asc(org::Column::Code);
-        if let Some(kind) = child_kind {
-            children = children.filter(org::Column::Kind.eq(DomainKind::from(kind).as_str()));
-        }
-        let mut rows = figures(db, &round, children.all(db).await?).await?;
-        let values: Vec<Option<u32>> = rows
-            .iter()
-            .map(|r| r.composite.map(|c| (c * 1000.0).round() as u32))
-            .collect();
-        for (row, rank) in rows.iter_mut().zip(scoring::competition_ranks(&values)) {
-            row.rank = rank;
-        }
-        Ok(Comparison {
-            round_id: ID(round.id.to_string()),
-            parent: Org(parent),
-            rows,
-        })
     }
 }

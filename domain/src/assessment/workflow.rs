@@ -60,6 +60,8 @@ macro_rules! names {
     };
 }
 
+pub(super) use names;
+
 names!(RoundStatus {
     Draft => "DRAFT" / "草稿",
     Open => "OPEN" / "进行中",
@@ -86,6 +88,14 @@ impl RoundStatus {
     pub fn close(self) -> Result<RoundStatus, WorkflowError> {
         match self {
             RoundStatus::Open => Ok(RoundStatus::Closed),
+            other => Err(WorkflowError::NotAllowed(other.label())),
+        }
+    }
+
+    /// Results go out and rectification begins.
+    pub fn publish(self) -> Result<RoundStatus, WorkflowError> {
+        match self {
+            RoundStatus::Closed => Ok(RoundStatus::Published),
             other => Err(WorkflowError::NotAllowed(other.label())),
         }
     }

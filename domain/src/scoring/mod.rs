@@ -8,6 +8,7 @@ mod checklist;
 mod indicators;
 mod periods;
 mod rollup;
+mod tally;
 
 pub use checklist::{
     CategoryScore, ChecklistScore, Grade, ItemScore, ScoringInput, score_checklist,
@@ -15,3 +16,4 @@ pub use checklist::{
 pub use indicators::{Indicators, Ratio};
 pub use periods::expected_periods;
 pub use rollup::{ChildResult, Coverage, Rollup, Spread, competition_ranks, rollup_region};
+pub use tally::{ItemTally, Points, Tally, item_key, parse_item_key};

@@ -8,15 +8,18 @@
 use serde::{Deserialize, Serialize};
 
 use super::indicators::Indicators;
+use super::tally::Tally;
 use crate::assessment::ScoringPolicy;
 
 /// A checklist as the roll-up sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildResult {
     pub percent_milli: u32,
     pub submitted: bool,
     pub approved: bool,
     pub indicators: Indicators,
+    #[serde(default)]
+    pub tally: Tally,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +48,7 @@ pub struct Spread {
     pub max: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rollup {
     /// Thousandths of a percent; `None` when nothing counts yet.
     pub composite_milli: Option<u32>,
@@ -54,6 +57,9 @@ pub struct Rollup {
     pub indicators: Indicators,
     /// Over the children being compared (sub-regions, or else institutions).
     pub spread: Option<Spread>,
+    /// Pooled over the subtree's submitted checklists, like the indicators.
+    #[serde(default)]
+    pub tally: Tally,
 }
 
 fn counted(c: &ChildResult, closed: bool) -> Option<u32> {
@@ -134,6 +140,7 @@ pub fn rollup_region(
 
     let mut coverage = Coverage::default();
     let mut indicators = Indicators::default();
+    let mut tally = Tally::default();
     for c in own.into_iter().chain(institutions) {
         coverage = coverage.add(Coverage {
             expected: 1,
@@ -142,11 +149,13 @@ pub fn rollup_region(
         });
         if c.submitted {
             indicators = indicators + c.indicators;
+            tally.add(&c.tally);
         }
     }
     for r in subregions {
         coverage = coverage.add(r.coverage);
         indicators = indicators + r.indicators;
+        tally.add(&r.tally);
     }
     let compared = if subregions.is_empty() {
         institution_values
@@ -158,6 +167,7 @@ pub fn rollup_region(
         coverage,
         indicators,
         spread: spread(&compared),
+        tally,
     }
 }
 
@@ -180,6 +190,7 @@ mod tests {
             submitted: true,
             approved: false,
             indicators: Indicators::default(),
+            tally: Tally::default(),
         }
     }
 
@@ -189,6 +200,7 @@ mod tests {
             submitted: false,
             approved: false,
             indicators: Indicators::default(),
+            tally: Tally::default(),
         }
     }
 
@@ -208,6 +220,7 @@ mod tests {
             },
             indicators: Indicators::default(),
             spread: None,
+            tally: Tally::default(),
         };
         let r = rollup_region(None, &[], &[sub(70), sub(90)], &policy, false);
         assert_eq!(r.composite_milli, Some(80_000));
@@ -284,12 +297,14 @@ mod tests {
                 submitted,
                 approved: false,
                 indicators: Indicators::default(),
+                tally: Tally::default(),
             };
             let sub = |p: Option<u32>| Rollup {
                 composite_milli: p.map(|p| p * 1000),
                 coverage: Coverage { expected: 1, submitted: p.is_some() as u32, approved: 0 },
                 indicators: Indicators::default(),
                 spread: None,
+                tally: Tally::default(),
             };
             let own_result = own.map(|p| child(p, true));
             let inst: Vec<ChildResult> = institutions.iter().map(|(p, s)| child(*p, *s)).collect();

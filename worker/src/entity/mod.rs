@@ -13,6 +13,7 @@ pub mod catalogue_version;
 pub mod evidence_file;
 pub mod notification;
 pub mod org;
+pub mod rectification;
 pub mod review_comment;
 pub mod rollup;
 pub mod round;

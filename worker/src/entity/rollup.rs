@@ -16,6 +16,8 @@ pub struct Model {
     pub indicators: String,
     /// JSON of `touming_domain::scoring::Spread`.
     pub spread: Option<String>,
+    /// JSON of `touming_domain::scoring::Tally`.
+    pub tally: String,
     pub computed_at: DateTimeUtc,
 }
 

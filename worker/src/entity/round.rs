@@ -24,6 +24,10 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// When the results were published and rectification began.
+    pub published_at: Option<DateTimeUtc>,
+    /// The day rectification entries of this round are due.
+    pub rectification_deadline: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub detail: String,
     /// JSON of `touming_domain::scoring::Indicators`.
     pub indicators: String,
+    /// JSON of `touming_domain::scoring::Tally`.
+    pub tally: String,
     pub computed_at: DateTimeUtc,
 }
 

@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use touming_domain::assessment::Answer;
 use touming_domain::catalogue::Item;
-use touming_domain::scoring::{ChecklistScore, ScoringInput, score_checklist};
+use touming_domain::scoring::{ChecklistScore, ScoringInput, Tally, score_checklist};
 
 use super::regions::IN_CHUNK;
 use super::{RoundContext, corrupt};
@@ -22,6 +22,7 @@ pub(super) struct Scored {
     pub org_id: i64,
     pub answers_version: i32,
     pub result: ChecklistScore,
+    pub tally: Tally,
 }
 
 pub(super) fn score(
@@ -39,7 +40,9 @@ pub(super) fn score(
         period_end: ctx.round.period_end,
         as_of: ctx.as_of,
     });
+    let tally = Tally::of_checklist(&result, a.version_id);
     Scored {
+        tally,
         assignment_id: a.id,
         round_id: a.round_id,
         org_id: a.org_id,
@@ -92,6 +95,7 @@ fn to_row(s: &Scored) -> Result<score::ActiveModel, ModelError> {
         veto_failed: Set(r.veto_failed),
         detail: Set(serde_json::to_string(r).map_err(corrupt)?),
         indicators: Set(serde_json::to_string(&r.indicators).map_err(corrupt)?),
+        tally: Set(serde_json::to_string(&s.tally).map_err(corrupt)?),
         computed_at: Set(Utc::now()),
     })
 }
@@ -119,6 +123,7 @@ pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<
                         score::Column::VetoFailed,
                         score::Column::Detail,
                         score::Column::Indicators,
+                        score::Column::Tally,
                         score::Column::ComputedAt,
                     ])
                     .to_owned(),

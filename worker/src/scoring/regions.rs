@@ -10,7 +10,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, NotSet, QueryFilter, QuerySelect, Set,
 };
 use touming_domain::assessment::AssignmentStatus;
-use touming_domain::scoring::{ChildResult, Coverage, Indicators, Rollup, rollup_region};
+use touming_domain::scoring::{ChildResult, Coverage, Indicators, Rollup, Tally, rollup_region};
 use touming_domain::{OrgKind, OrgPath};
 
 use super::{RoundContext, corrupt};
@@ -80,6 +80,7 @@ fn stored(row: &rollup::Model) -> Result<Rollup, ModelError> {
             .map(serde_json::from_str)
             .transpose()
             .map_err(corrupt)?,
+        tally: serde_json::from_str(&row.tally).map_err(corrupt)?,
     })
 }
 
@@ -108,20 +109,18 @@ async fn child_results(
                 score::Column::AssignmentId,
                 score::Column::PercentMilli,
                 score::Column::Indicators,
+                score::Column::Tally,
             ])
             .filter(score::Column::RoundId.eq(round_id))
     };
     let mut checklists: Vec<(i64, i64, String)> = Vec::new();
-    let mut scores: HashMap<i64, (i32, String)> = HashMap::new();
+    type Stored = (i64, i32, String, String);
+    let mut scores: HashMap<i64, Stored> = HashMap::new();
     match org_ids {
         None => {
             checklists = select_assignments().into_tuple().all(db).await?;
-            for (id, percent, indicators) in select_scores()
-                .into_tuple::<(i64, i32, String)>()
-                .all(db)
-                .await?
-            {
-                scores.insert(id, (percent, indicators));
+            for s in select_scores().into_tuple::<Stored>().all(db).await? {
+                scores.insert(s.0, s);
             }
         }
         Some(org_ids) => {
@@ -136,13 +135,13 @@ async fn child_results(
             }
             let ids: Vec<i64> = checklists.iter().map(|c| c.0).collect();
             for chunk in ids.chunks(IN_CHUNK) {
-                for (id, percent, indicators) in select_scores()
+                for s in select_scores()
                     .filter(score::Column::AssignmentId.is_in(chunk.to_vec()))
-                    .into_tuple::<(i64, i32, String)>()
+                    .into_tuple::<Stored>()
                     .all(db)
                     .await?
                 {
-                    scores.insert(id, (percent, indicators));
+                    scores.insert(s.0, s);
                 }
             }
         }
@@ -150,12 +149,13 @@ async fn child_results(
     let mut out = HashMap::with_capacity(checklists.len());
     for (id, org_id, status) in checklists {
         let status = AssignmentStatus::parse(&status).unwrap_or(AssignmentStatus::NotStarted);
-        let (percent_milli, indicators) = match scores.get(&id) {
-            Some((percent, indicators)) => (
+        let (percent_milli, indicators, tally) = match scores.get(&id) {
+            Some((_, percent, indicators, tally)) => (
                 (*percent).max(0) as u32,
                 serde_json::from_str::<Indicators>(indicators).map_err(corrupt)?,
+                serde_json::from_str::<Tally>(tally).map_err(corrupt)?,
             ),
-            None => (0, Indicators::default()),
+            None => (0, Indicators::default(), Tally::default()),
         };
         out.insert(
             org_id,
@@ -164,6 +164,7 @@ async fn child_results(
                 submitted: status.is_submitted(),
                 approved: status == AssignmentStatus::Approved,
                 indicators,
+                tally,
             },
         );
     }
@@ -181,7 +182,7 @@ fn compute(
     let subregions: Vec<Rollup> = subregions
         .iter()
         .filter(|r| r.coverage.expected > 0)
-        .copied()
+        .cloned()
         .collect();
     rollup_region(own, institutions, &subregions, &ctx.policy, ctx.closed())
 }
@@ -203,15 +204,15 @@ fn compute_regions(
         let institutions: Vec<ChildResult> = kids
             .iter()
             .filter(|c| c.institution)
-            .filter_map(|c| results.get(&c.id).copied())
+            .filter_map(|c| results.get(&c.id).cloned())
             .collect();
         let subregions: Vec<Rollup> = kids
             .iter()
             .filter(|c| !c.institution)
-            .filter_map(|c| rollups.get(&c.id).copied())
+            .filter_map(|c| rollups.get(&c.id).cloned())
             .collect();
         let r = compute(ctx, results.get(&region.id), &institutions, &subregions);
-        rollups.insert(region.id, r);
+        rollups.insert(region.id, r.clone());
         out.push((region.id, r));
     }
     out
@@ -387,6 +388,7 @@ async fn save(
                         .map(|s| serde_json::to_string(&s))
                         .transpose()
                         .map_err(corrupt)?),
+                    tally: Set(serde_json::to_string(&r.tally).map_err(corrupt)?),
                     computed_at: Set(now),
                 })
             })
@@ -401,6 +403,7 @@ async fn save(
                         rollup::Column::Approved,
                         rollup::Column::Indicators,
                         rollup::Column::Spread,
+                        rollup::Column::Tally,
                         rollup::Column::ComputedAt,
                     ])
                     .to_owned(),
