@@ -249,8 +249,8 @@ impl ComparisonQuery {
         round_id: ID,
         parent_id: ID,
         child_kind: Option<OrgKind>,
-        #[graphql(default)] sort_by: ComparisonSort,
-        #[graphql(default)] descending: bool,
+        #[graphql(desc = "RANK when not given")] sort_by: Option<ComparisonSort>,
+        descending: Option<bool>,
         filter: Option<ComparisonFilter>,
     ) -> Result<Comparison> {
         let guard = ctx.guard()?;
@@ -265,7 +265,11 @@ impl ComparisonQuery {
             search: filter.search,
         };
         let mut c = comparison::load(db, &guard, round, parent, child_kind.map(Into::into)).await?;
-        c.sort_and_filter(SortKey::from(sort_by), descending, &filter);
+        c.sort_and_filter(
+            SortKey::from(sort_by.unwrap_or_default()),
+            descending.unwrap_or(false),
+            &filter,
+        );
         Ok(Comparison(c))
     }
 

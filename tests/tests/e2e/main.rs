@@ -5,6 +5,7 @@ mod audit;
 mod calendar;
 mod catalogues;
 mod checklists;
+mod comparison;
 mod evidence;
 mod faults;
 mod graphql_limits;

@@ -11,7 +11,7 @@ use super::checklists::{SAVE, SUBMIT, fill_and_submit, full_answers, mine, open_
 const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite grade coverage { expected submitted approved } indicators { disclosureRate } } }";
 
 /// Polls `query` until `done` holds (the worker is asynchronous), for up to 15 s.
-async fn until(
+pub async fn until(
     app: &TestApp,
     token: &str,
     query: &str,
