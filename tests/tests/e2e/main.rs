@@ -12,6 +12,7 @@ mod graphql_limits;
 mod identity;
 mod operations;
 mod orgs;
+mod rectification;
 mod scores;
 mod sessions;
 mod tenancy;
