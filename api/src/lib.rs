@@ -19,6 +19,7 @@ pub mod graphql;
 pub mod http;
 pub mod orgs;
 pub mod rectification;
+pub mod reports;
 pub mod state;
 pub mod telemetry;
 pub mod tenancy;

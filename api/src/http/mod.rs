@@ -7,6 +7,7 @@ pub mod export;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
+pub mod reports;
 
 use std::path::Path;
 
@@ -47,6 +48,15 @@ pub fn router(app: App) -> Router {
             get(export::catalogue_version),
         )
         .route("/evidence/{id}", get(export::evidence))
+        .route(
+            "/export/rounds/{round}/comparison/{file}",
+            get(reports::comparison),
+        )
+        .route(
+            "/export/rounds/{round}/rectifications.xlsx",
+            get(reports::rectifications),
+        )
+        .route("/export/assignments/{file}", get(reports::checklist))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app);
     let index = Path::new(&web_dir).join("index.html");

@@ -2,6 +2,7 @@
 //! into entries; the county fixes with new evidence, the city reopens, the province
 //! verifies, and the comparison shows the rate; the next round looks back (回头看).
 
+use calamine::Data;
 use serde_json::{Value, json};
 use touming_domain::Role;
 use touming_tests::{TestApp, World, error_code, error_fields, spawn_app};
@@ -15,6 +16,42 @@ const LIST: &str = "query($r: ID, $o: ID, $s: RectificationStatus, $late: Boolea
     totalCount edges { node { id itemCode itemTitle finding points max deadline status overdue version owner { code } } } } }";
 const UPDATE: &str = "mutation($id: ID!, $i: RectificationInput!) {
   updateRectification(id: $id, input: $i) { id status version fixNote fixEvidenceUrls reviewComment } }";
+type Sheets = calamine::Xlsx<std::io::Cursor<Vec<u8>>>;
+
+async fn download(app: &TestApp, token: &str, path: &str) -> Sheets {
+    let response = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+    let bytes = response.bytes().await.unwrap().to_vec();
+    calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file")
+}
+
+fn names(sheets: &Sheets) -> Vec<String> {
+    use calamine::Reader;
+    sheets.sheet_names()
+}
+
+fn rows(sheets: &mut Sheets, name: &str) -> Vec<Vec<Data>> {
+    use calamine::Reader;
+    sheets
+        .worksheet_range(name)
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect()
+}
+
 const REVIEW: &str =
     "mutation($id: ID!) { reviewAssignment(id: $id, decision: APPROVE) { status } }";
 
@@ -276,6 +313,80 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     assert_eq!(
         list(&app, &province, json!({ "late": true })).await["totalCount"],
         0
+    );
+
+    // The offices download it all as spreadsheets, under the same tenancy.
+    let mut sheets = download(
+        &app,
+        &province,
+        &format!(
+            "/export/rounds/{round}/comparison/{}.xlsx",
+            world.liaoning.id
+        ),
+    )
+    .await;
+    assert_eq!(
+        names(&sheets),
+        ["市", "县（区）", "分类得分率", "失分最多的事项"]
+    );
+    let cities = rows(&mut sheets, "市");
+    assert_eq!(
+        cities[0][..4],
+        ["排名", "代码", "名称", "综合得分"].map(Data::from)
+    );
+    assert_eq!(cities[0][14], Data::from("整改完成率(%)"));
+    assert_eq!(cities[1][1], Data::from("210100"));
+    assert!(
+        matches!(cities[1][3], Data::Float(_)),
+        "numbers are numbers: {:?}",
+        cities[1]
+    );
+    let counties = rows(&mut sheets, "县（区）");
+    assert_eq!(counties[0][0], Data::from("所属地区"));
+    let heping = counties
+        .iter()
+        .find(|r| r[2] == "210102")
+        .unwrap();
+    assert_eq!(heping[0], Data::from("沈阳市"));
+    assert_eq!(heping[13], Data::Float(1.0), "verified entries: {heping:?}");
+    let mut checklist_sheets = download(
+        &app,
+        &city,
+        &format!("/export/assignments/{checklist}.xlsx"),
+    )
+    .await;
+    assert_eq!(names(&checklist_sheets), ["逐项得分", "汇总"]);
+    let items = rows(&mut checklist_sheets, "逐项得分");
+    let undisclosed = items
+        .iter()
+        .find(|r| r[0] == missing[0].as_str())
+        .unwrap();
+    assert_eq!(undisclosed[4], Data::Float(0.0));
+    assert_eq!(
+        undisclosed[7],
+        Data::from(expected["explanation"].as_str().unwrap())
+    );
+    let mut list_sheets = download(
+        &app,
+        &county,
+        &format!("/export/rounds/{round}/rectifications.xlsx"),
+    )
+    .await;
+    let listed = rows(&mut list_sheets, "整改清单");
+    assert_eq!(listed.len(), 1 + short.len());
+    assert_eq!(listed[0][7], Data::from("存在问题"));
+    assert!(listed.iter().any(|r| r[9] == "已销号"));
+    let denied = app
+        .client
+        .get(app.url(&format!("/export/assignments/{checklist}.xlsx")))
+        .bearer_auth(&fujian)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        denied.status(),
+        404,
+        "another province's checklist does not exist for it"
     );
 
     // Every step is in the audit log.
