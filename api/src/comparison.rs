@@ -115,6 +115,34 @@ pub async fn previous_round(
         .await?)
 }
 
+/// A round and the one before it, in one statement: a province has a handful of
+/// rounds, so all those up to `id` are read and the two picked out.
+pub async fn round_and_previous(
+    db: &impl ConnectionTrait,
+    guard: &Guard<'_>,
+    id: i64,
+) -> ApiResult<(round::Model, Option<Option<round::Model>>)> {
+    let rounds = guard
+        .rounds()
+        .filter(round::Column::Id.lte(id))
+        .order_by_desc(round::Column::Id)
+        .all(db)
+        .await?;
+    let round = rounds
+        .iter()
+        .find(|r| r.id == id)
+        .cloned()
+        .ok_or(ApiError::NotFound("考核轮次"))?;
+    let previous = match round.prefill_from_round_id {
+        Some(p) => rounds.iter().find(|r| r.id == p).cloned(),
+        None => rounds
+            .iter()
+            .find(|r| r.id < id && r.status != "DRAFT")
+            .cloned(),
+    };
+    Ok((round, Some(previous)))
+}
+
 /// The catalogue versions a round uses, by org kind.
 async fn versions(
     db: &impl ConnectionTrait,
@@ -216,10 +244,12 @@ fn rate(p: Points) -> Option<i64> {
 }
 
 /// Everything the comparison page shows for `parent`'s children in `round`.
+/// `previous` is the previous round if the caller has already looked it up
+/// ([`round_and_previous`]).
 pub async fn load(
     db: &impl ConnectionTrait,
     guard: &Guard<'_>,
-    round: round::Model,
+    (round, previous): (round::Model, Option<Option<round::Model>>),
     parent: org::Model,
     child_kind: Option<OrgKind>,
 ) -> ApiResult<Comparison> {
@@ -231,7 +261,10 @@ pub async fn load(
         children = children.filter(org::Column::Kind.eq(kind.as_str()));
     }
     let children = children.all(db).await?;
-    let previous_round = previous_round(db, guard, &round).await?;
+    let previous_round = match previous {
+        Some(p) => p,
+        None => previous_round(db, guard, &round).await?,
+    };
     let mut rounds = vec![round.clone()];
     rounds.extend(previous_round.clone());
     let mut orgs = vec![parent.clone()];

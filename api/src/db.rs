@@ -31,7 +31,28 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
             .busy_timeout(busy)
             .create_if_missing(true)
     });
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(|_| {
+        // Outside a counted request there is nothing to add to.
+        let _ = STATEMENTS.try_with(|n| n.set(n.get() + 1));
+    });
+    Ok(db)
+}
+
+tokio::task_local! {
+    static STATEMENTS: std::cell::Cell<u32>;
+}
+
+/// Runs `work`, counting the SQL statements it sends from this task: the GraphQL
+/// handler reports them per request (`x-sql-statements`), which is how the tests catch
+/// a resolver that queries once per row.
+pub async fn count_statements<F: Future>(work: F) -> (F::Output, u32) {
+    STATEMENTS
+        .scope(std::cell::Cell::new(0), async {
+            let out = work.await;
+            (out, STATEMENTS.with(std::cell::Cell::get))
+        })
+        .await
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

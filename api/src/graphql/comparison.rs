@@ -255,7 +255,8 @@ impl ComparisonQuery {
     ) -> Result<Comparison> {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
-        let round = guard.round(db, parse_id(&round_id, "考核轮次")?).await?;
+        let rounds =
+            comparison::round_and_previous(db, &guard, parse_id(&round_id, "考核轮次")?).await?;
         let parent = guard.org(db, parse_id(&parent_id, "机构")?).await?;
         let filter = filter.unwrap_or_default();
         let filter = Filter {
@@ -264,7 +265,8 @@ impl ComparisonQuery {
             grade: filter.grade,
             search: filter.search,
         };
-        let mut c = comparison::load(db, &guard, round, parent, child_kind.map(Into::into)).await?;
+        let mut c =
+            comparison::load(db, &guard, rounds, parent, child_kind.map(Into::into)).await?;
         c.sort_and_filter(
             SortKey::from(sort_by.unwrap_or_default()),
             descending.unwrap_or(false),

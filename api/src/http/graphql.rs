@@ -33,13 +33,13 @@ pub async fn execute(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     request: GraphQLBatchRequest,
-) -> GraphQLResponse {
+) -> axum::response::Response {
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
     let (viewer, session_ended) = match client::viewer(state, &headers, ip).await {
         Ok(viewer) => (viewer, false),
         Err(ApiError::Unauthenticated(_)) => (None, true),
-        Err(e) => return rejected(e),
+        Err(e) => return rejected(e).into_response(),
     };
 
     let mut batch = request.into_inner();
@@ -51,14 +51,16 @@ pub async fn execute(
         return rejected(ApiError::field(
             "query",
             format!("一次最多提交 {MAX_BATCH} 个操作"),
-        ));
+        ))
+        .into_response();
     }
     let max_bytes = state.config.graphql.max_query_bytes;
     if requests.iter().any(|r| r.query.len() > max_bytes) {
         return rejected(ApiError::field(
             "query",
             format!("查询文档过大（上限 {max_bytes} 字节）"),
-        ));
+        ))
+        .into_response();
     }
     let operation = requests
         .first()
@@ -79,7 +81,8 @@ pub async fn execute(
         .unwrap_or_default();
     let span = tracing::info_span!("graphql", operation = %operation, user = %user);
     let started = Instant::now();
-    let mut response = app.schema.execute_batch(batch).instrument(span).await;
+    let (mut response, statements) =
+        crate::db::count_statements(app.schema.execute_batch(batch).instrument(span)).await;
     let ok = match &mut response {
         BatchResponse::Single(r) => {
             finish_errors(&mut r.errors);
@@ -93,7 +96,13 @@ pub async fn execute(
     state
         .metrics
         .observe(&operation, started.elapsed().as_secs_f64(), ok);
-    response.into()
+    tracing::debug!(operation = %operation, statements, "graphql statements");
+    let mut response = GraphQLResponse::from(response).into_response();
+    response.headers_mut().insert(
+        "x-sql-statements",
+        axum::http::HeaderValue::from(statements),
+    );
+    response
 }
 
 fn rejected(error: ApiError) -> GraphQLResponse {

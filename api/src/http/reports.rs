@@ -109,9 +109,10 @@ pub async fn comparison(
     let fallback = format!("comparison-{round}-{file}");
     download(&app, peer, &headers, fallback, |viewer| async move {
         let guard = Guard::new(&viewer);
-        let round: round::Model = guard.round(&db, round_id(&round)?).await?;
+        let rounds = comparison::round_and_previous(&db, &guard, round_id(&round)?).await?;
+        let round: round::Model = rounds.0.clone();
         let parent = guard.org(&db, id_of(&file, "机构")?).await?;
-        let top = comparison::load(&db, &guard, round.clone(), parent.clone(), None).await?;
+        let top = comparison::load(&db, &guard, rounds.clone(), parent.clone(), None).await?;
         let child_kind = top.rows.first().map(|r| r.figure.org.kind());
         let mut below = Vec::new();
         if child_kind.is_some_and(|k| k != OrgKind::Institution) {
@@ -119,7 +120,7 @@ pub async fn comparison(
             // of an API page.
             for row in &top.rows {
                 below.push(
-                    comparison::load(&db, &guard, round.clone(), row.figure.org.clone(), None)
+                    comparison::load(&db, &guard, rounds.clone(), row.figure.org.clone(), None)
                         .await?,
                 );
             }

@@ -15,5 +15,6 @@ mod orgs;
 mod rectification;
 mod scores;
 mod sessions;
+mod statements;
 mod tenancy;
 mod worker;

@@ -343,10 +343,7 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     );
     let counties = rows(&mut sheets, "县（区）");
     assert_eq!(counties[0][0], Data::from("所属地区"));
-    let heping = counties
-        .iter()
-        .find(|r| r[2] == "210102")
-        .unwrap();
+    let heping = counties.iter().find(|r| r[2] == "210102").unwrap();
     assert_eq!(heping[0], Data::from("沈阳市"));
     assert_eq!(heping[13], Data::Float(1.0), "verified entries: {heping:?}");
     let mut checklist_sheets = download(
@@ -357,10 +354,7 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     .await;
     assert_eq!(names(&checklist_sheets), ["逐项得分", "汇总"]);
     let items = rows(&mut checklist_sheets, "逐项得分");
-    let undisclosed = items
-        .iter()
-        .find(|r| r[0] == missing[0].as_str())
-        .unwrap();
+    let undisclosed = items.iter().find(|r| r[0] == missing[0].as_str()).unwrap();
     assert_eq!(undisclosed[4], Data::Float(0.0));
     assert_eq!(
         undisclosed[7],

@@ -1,0 +1,90 @@
+//! No query per row: the statements a GraphQL request sends stay the same however many
+//! rows it returns, and within 1 + the number of entity types it involves. The server
+//! counts them per request and reports them in `x-sql-statements`.
+
+use serde_json::{Value, json};
+use touming_api::audit::Actor;
+use touming_api::orgs::{self, NewOrg};
+use touming_domain::{OrgKind, Role};
+use touming_tests::{TestApp, World, spawn_app};
+
+use super::checklists::open_round;
+use super::comparison::{submit_with_gaps, until_city_counts};
+
+/// Runs `query` and returns the statements it took.
+async fn statements(app: &TestApp, token: &str, query: &str, vars: Value) -> u32 {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": vars }))
+        .send()
+        .await
+        .unwrap();
+    let n = response.headers()["x-sql-statements"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    n
+}
+
+const COMPARISON: &str = "query($r: ID!, $p: ID!) { comparison(roundId: $r, parentId: $p) {
+  summary { composite } rows { org { code name kind } composite grade rank change sharedChange assignmentId categories { name percent } rectification { rate } }
+  heatMap { categories rows { org { code } cells } } failedItems { item { code title } failed } sharedItems { shared } } }";
+const TREND: &str = "query($o: ID!) { trend(orgId: $o) { roundId composite coverage { submitted } categories { name } } }";
+
+#[tokio::test]
+async fn comparison_and_trend_take_the_same_statements_for_two_rows_or_thirty_two() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    submit_with_gaps(&app, &world, &world.heping, &[1]).await;
+    submit_with_gaps(&app, &world, &world.shenhe, &[2]).await;
+    until_city_counts(&app, &province, &round, &world, 2).await;
+    let vars = json!({ "r": round, "p": world.shenyang.id.to_string() });
+
+    let few = statements(&app, &province, COMPARISON, vars.clone()).await;
+    // round, org, rollup, assignment, score, round_catalogue, catalogue_item (and
+    // rectification once published): 7 entity types.
+    assert!(few <= 1 + 7, "{few} statements");
+    assert!(few >= 5, "the counter counts: {few}");
+    let trend_one = statements(
+        &app,
+        &province,
+        TREND,
+        json!({ "o": world.heping.id.to_string() }),
+    )
+    .await;
+
+    let operator = Actor::default();
+    for i in 0..30 {
+        let county = NewOrg {
+            kind: OrgKind::County,
+            code: format!("2101{:02}", 40 + i),
+            name: format!("测试区{i}"),
+        };
+        orgs::create(&app.db, &operator, Some(&world.shenyang), county)
+            .await
+            .unwrap();
+    }
+    let _second = open_round(&app, &world, Some(&round)).await;
+    let many = statements(&app, &province, COMPARISON, vars).await;
+    assert_eq!(many, few, "32 rows cost what 2 did");
+    let trend_two = statements(
+        &app,
+        &province,
+        TREND,
+        json!({ "o": world.heping.id.to_string() }),
+    )
+    .await;
+    assert_eq!(trend_two, trend_one, "two rounds cost what one did");
+    assert!(
+        (2..=1 + 4).contains(&trend_one),
+        "round, rollup, assignment, score: {trend_one}"
+    );
+    app.stop().await;
+}
