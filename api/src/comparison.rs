@@ -96,32 +96,13 @@ pub struct Filter {
     pub max_composite_milli: Option<u32>,
 }
 
-/// The round before `round` of the same province: the one it prefilled from, or else
-/// the latest earlier round that was opened.
-pub async fn previous_round(
-    db: &impl ConnectionTrait,
-    guard: &Guard<'_>,
-    round: &round::Model,
-) -> ApiResult<Option<round::Model>> {
-    if let Some(id) = round.prefill_from_round_id {
-        return Ok(Some(guard.round(db, id).await?));
-    }
-    Ok(guard
-        .rounds()
-        .filter(round::Column::Id.lt(round.id))
-        .filter(round::Column::Status.ne("DRAFT"))
-        .order_by_desc(round::Column::Id)
-        .one(db)
-        .await?)
-}
-
 /// A round and the one before it, in one statement: a province has a handful of
 /// rounds, so all those up to `id` are read and the two picked out.
 pub async fn round_and_previous(
     db: &impl ConnectionTrait,
     guard: &Guard<'_>,
     id: i64,
-) -> ApiResult<(round::Model, Option<Option<round::Model>>)> {
+) -> ApiResult<(round::Model, Option<round::Model>)> {
     let rounds = guard
         .rounds()
         .filter(round::Column::Id.lte(id))
@@ -140,7 +121,7 @@ pub async fn round_and_previous(
             .find(|r| r.id < id && r.status != "DRAFT")
             .cloned(),
     };
-    Ok((round, Some(previous)))
+    Ok((round, previous))
 }
 
 /// The catalogue versions a round uses, by org kind.
@@ -244,12 +225,11 @@ fn rate(p: Points) -> Option<i64> {
 }
 
 /// Everything the comparison page shows for `parent`'s children in `round`.
-/// `previous` is the previous round if the caller has already looked it up
-/// ([`round_and_previous`]).
+/// `round` and the one before it come from [`round_and_previous`].
 pub async fn load(
     db: &impl ConnectionTrait,
     guard: &Guard<'_>,
-    (round, previous): (round::Model, Option<Option<round::Model>>),
+    (round, previous): (round::Model, Option<round::Model>),
     parent: org::Model,
     child_kind: Option<OrgKind>,
 ) -> ApiResult<Comparison> {
@@ -261,10 +241,7 @@ pub async fn load(
         children = children.filter(org::Column::Kind.eq(kind.as_str()));
     }
     let children = children.all(db).await?;
-    let previous_round = match previous {
-        Some(p) => p,
-        None => previous_round(db, guard, &round).await?,
-    };
+    let previous_round = previous;
     let mut rounds = vec![round.clone()];
     rounds.extend(previous_round.clone());
     let mut orgs = vec![parent.clone()];

@@ -288,9 +288,9 @@ pub async fn update(
             _ => ApiError::field("action", e.to_string()),
         })?;
 
-    let txn = db.begin().await?;
     let mut active = entry.clone().into_active_model();
     let now = Utc::now();
+    // Validation reads only; the transaction opens once the input is known good.
     if update.action == RectificationAction::Fix {
         let mut errors = Vec::new();
         if note.is_none() {
@@ -307,7 +307,7 @@ pub async fn update(
         let before: HashSet<String> = answer::Entity::find()
             .filter(answer::Column::AssignmentId.eq(entry.assignment_id))
             .filter(answer::Column::ItemCode.eq(&entry.item_code))
-            .one(&txn)
+            .one(db)
             .await?
             .map(|a| serde_json::from_str::<Vec<String>>(&a.evidence_urls).unwrap_or_default())
             .unwrap_or_default()
@@ -336,6 +336,7 @@ pub async fn update(
         active.reviewed_at = Set(Some(now));
         active.reviewed_by = Set(Some(guard.viewer().user.id));
     }
+    let txn = db.begin().await?;
     active.status = Set(next.as_str().to_owned());
     active.version = Set(entry.version + 1);
     active.updated_at = Set(now);
