@@ -233,13 +233,20 @@ pub async fn load(
     parent: org::Model,
     child_kind: Option<OrgKind>,
 ) -> ApiResult<Comparison> {
-    let mut children = guard
-        .orgs()
-        .filter(org::Column::ParentId.eq(parent.id))
-        .order_by_asc(org::Column::Code);
-    if let Some(kind) = child_kind {
-        children = children.filter(org::Column::Kind.eq(kind.as_str()));
-    }
+    let children = guard.orgs().order_by_asc(org::Column::Code);
+    // Without a kind: the direct children. With one: every org of that kind below the
+    // parent, so a province can rank all its counties at once.
+    let children = match child_kind {
+        None => children.filter(org::Column::ParentId.eq(parent.id)),
+        Some(kind) => {
+            let (lo, hi) = parent.org_path().subtree_range();
+            children
+                .filter(org::Column::Kind.eq(kind.as_str()))
+                .filter(org::Column::Path.gte(lo))
+                .filter(org::Column::Path.lt(hi))
+                .filter(org::Column::Id.ne(parent.id))
+        }
+    };
     let children = children.all(db).await?;
     let previous_round = previous;
     let mut rounds = vec![round.clone()];

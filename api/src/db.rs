@@ -1,5 +1,7 @@
 //! Opening the database: SQLite (embedded default) or PostgreSQL, by URL.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
@@ -34,25 +36,34 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(|_| {
         // Outside a counted request there is nothing to add to.
-        let _ = STATEMENTS.try_with(|n| n.set(n.get() + 1));
+        let _ = STATEMENTS.try_with(|n| n.fetch_add(1, Ordering::Relaxed));
     });
     Ok(db)
 }
 
 tokio::task_local! {
-    static STATEMENTS: std::cell::Cell<u32>;
+    static STATEMENTS: Arc<AtomicU32>;
 }
 
 /// Runs `work`, counting the SQL statements it sends from this task: the GraphQL
 /// handler reports them per request (`x-sql-statements`), which is how the tests catch
 /// a resolver that queries once per row.
 pub async fn count_statements<F: Future>(work: F) -> (F::Output, u32) {
-    STATEMENTS
-        .scope(std::cell::Cell::new(0), async {
-            let out = work.await;
-            (out, STATEMENTS.with(std::cell::Cell::get))
-        })
-        .await
+    let counter = Arc::new(AtomicU32::new(0));
+    let out = STATEMENTS.scope(counter.clone(), work).await;
+    (out, counter.load(Ordering::Relaxed))
+}
+
+/// Spawns `work` so that its statements count towards the request it was spawned from
+/// (the GraphQL batch loaders run their queries in tasks of their own).
+pub fn spawn_counted<F>(work: F) -> tokio::task::JoinHandle<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    match STATEMENTS.try_with(Arc::clone) {
+        Ok(counter) => tokio::spawn(STATEMENTS.scope(counter, work)),
+        Err(_) => tokio::spawn(work),
+    }
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

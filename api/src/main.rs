@@ -65,6 +65,18 @@ enum Command {
         /// Submissions per second while timing.
         #[arg(long, default_value_t = 20.0)]
         rate: f64,
+        /// Comparison page queries to time for a city and for the province (0: skip).
+        #[arg(long, default_value_t = 200)]
+        comparisons: usize,
+        /// Seconds of load test over HTTP with wrk (0: skip).
+        #[arg(long, default_value_t = 0)]
+        load_seconds: u64,
+        /// People at once in the load test: half autosave, half read comparisons.
+        #[arg(long, default_value_t = 200)]
+        load_users: usize,
+        /// Each person's average pause between requests in the load test (0: none).
+        #[arg(long, default_value_t = 0)]
+        think_ms: u64,
     },
     /// Platform operator: create an operator account (manages the calendar and the
     /// built-in catalogues).
@@ -168,6 +180,10 @@ async fn main() -> anyhow::Result<()> {
             items,
             submissions,
             rate,
+            comparisons,
+            load_seconds,
+            load_users,
+            think_ms,
             ..
         } => {
             let db = db::connect(&config.database).await?;
@@ -186,11 +202,17 @@ async fn main() -> anyhow::Result<()> {
                 institutions_per_county,
                 items,
             };
-            let load = (submissions > 0).then_some(touming_api::bench::Load {
+            let measure = touming_api::bench::Measure {
                 submissions,
                 per_second: rate,
-            });
-            let report = touming_api::bench::run(&state, size, load).await?;
+                comparisons,
+                crowd: touming_api::bench::Crowd {
+                    users: load_users,
+                    seconds: load_seconds,
+                    think_ms,
+                },
+            };
+            let report = touming_api::bench::run(&state, size, measure).await?;
             println!(
                 "| backend | provinces | orgs | checklists | answers | setup s | full rescore + roll-up s | peak RSS MB |"
             );
@@ -222,6 +244,8 @@ async fn main() -> anyhow::Result<()> {
                     f.missing
                 );
             }
+            print_comparisons(&backend, &report.comparisons);
+            print_load(&backend, queue, think_ms, &report.load);
         }
         Command::CreateOperator { username, password } => {
             create_operator(config, username, password).await?
@@ -323,4 +347,53 @@ fn print_banner(running: &app::Running, seeded: &demo::Seeded) {
         );
     }
     println!("按 Ctrl-C 停止。");
+}
+
+fn print_comparisons(backend: &str, timings: &[touming_api::bench::ComparisonTiming]) {
+    if timings.is_empty() {
+        return;
+    }
+    println!();
+    println!("| backend | region | children | requests | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for t in timings {
+        println!(
+            "| {backend} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            t.region, t.children, t.requests, t.p50_ms, t.p95_ms, t.p99_ms, t.max_ms
+        );
+    }
+}
+
+fn print_load(
+    backend: &str,
+    queue: &str,
+    think_ms: u64,
+    observed: &[touming_api::bench::Observed],
+) {
+    if observed.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "| backend | queue | users | think ms | requests | per second | errors | socket errors | p50 ms | p95 ms | p99 ms | max ms |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for o in observed {
+        println!(
+            "| {backend} | {queue} | {} {} | {think_ms} | {} | {:.0} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            o.users,
+            o.kind,
+            o.requests,
+            o.per_second,
+            o.errors,
+            o.socket_errors,
+            o.p50_ms,
+            o.p95_ms,
+            o.p99_ms,
+            o.max_ms
+        );
+        if let Some(e) = &o.first_error {
+            println!("first {} error: {e}", o.kind);
+        }
+    }
 }

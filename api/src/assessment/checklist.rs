@@ -512,13 +512,3 @@ pub async fn review(
     txn.commit().await?;
     reload(db, assignment.id).await
 }
-
-/// Answered of applicable: items not marked 不适用, and how many of those have an answer.
-pub fn progress(item_count: usize, answers: &[Answer]) -> (usize, usize) {
-    let not_applicable = answers
-        .iter()
-        .filter(|a| a.status == touming_domain::assessment::AnswerStatus::NotApplicable)
-        .count();
-    let applicable = item_count.saturating_sub(not_applicable);
-    (answers.len() - not_applicable, applicable)
-}

@@ -13,6 +13,7 @@ use touming_worker::Job;
 use touming_worker::entity::{answer, assignment, score};
 
 use super::generate::Province;
+use super::percentile;
 use crate::state::AppState;
 
 #[derive(Debug)]
@@ -71,14 +72,6 @@ async fn submit(state: &AppState, assignment_id: i64) -> anyhow::Result<(i32, In
         .unwrap_or_default();
     txn.commit().await?;
     Ok((version, Instant::now()))
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 /// Submits `n` checklists of the province's round at `rate` per second, each from its

@@ -10,7 +10,7 @@ use touming_domain::catalogue::{
     Audience, Channel, DisclosureMode, Item, TimeLimit, VersionStatus,
 };
 use touming_domain::{CreditCode, OrgKind, Role};
-use touming_worker::entity::{answer, assignment, org, round};
+use touming_worker::entity::{answer, assignment, org, round, user};
 
 use super::Size;
 use crate::assessment::{answers, rounds};
@@ -90,6 +90,9 @@ fn answer_for(item: &Item, seed: usize) -> Answer {
 pub(super) struct Province {
     pub org: org::Model,
     pub round: round::Model,
+    /// The province's admin, who reads its comparisons.
+    pub admin: user::Model,
+    pub cities: Vec<org::Model>,
 }
 
 pub(super) struct Generated {
@@ -154,6 +157,7 @@ async fn province(
     .await?;
     out.orgs += 1;
     let mut institutions = Vec::new();
+    let mut cities = Vec::new();
     for c in 0..size.cities {
         let city_code = format!("{prefix}{:02}00", c + 1);
         let city = bureau(
@@ -165,6 +169,7 @@ async fn province(
         )
         .await?;
         out.orgs += 1;
+        cities.push(city.clone());
         for k in 0..size.counties_per_city {
             let county_code = format!("{prefix}{:02}{:02}", c + 1, k + 1);
             let county = bureau(
@@ -231,7 +236,7 @@ async fn province(
         store::create_version(db, &actor, &province, target, new, &catalogue_items).await?;
     let viewer = crate::auth::Viewer {
         roles: admin.roles(),
-        user: admin,
+        user: admin.clone(),
         org: province.clone(),
         session_id: 0,
         ip: None,
@@ -263,6 +268,8 @@ async fn province(
     Ok(Province {
         org: province,
         round,
+        admin,
+        cities,
     })
 }
 

@@ -3,12 +3,16 @@
 //! and, optionally, the freshness of a province's figure while checklists are being
 //! submitted. Results are for docs/benchmarks.md; the command is what anyone reruns.
 
+mod comparison;
 mod freshness;
 mod generate;
+mod load;
 
 use std::time::Instant;
 
+pub use comparison::ComparisonTiming;
 pub use freshness::Freshness;
+pub use load::{Crowd, Observed};
 
 use crate::state::AppState;
 
@@ -32,13 +36,29 @@ pub struct Report {
     pub rescore_seconds: f64,
     pub peak_rss_mb: Option<f64>,
     pub freshness: Option<Freshness>,
+    pub comparisons: Vec<ComparisonTiming>,
+    pub load: Vec<Observed>,
 }
 
-/// How many submissions to time, and how fast they come.
+/// What to measure after the full rescore; a zero skips that measurement.
 #[derive(Debug, Clone, Copy)]
-pub struct Load {
+pub struct Measure {
+    /// Submissions to time from commit to the province's figure, and how fast they come.
     pub submissions: usize,
     pub per_second: f64,
+    /// Comparison page queries to time, per region.
+    pub comparisons: usize,
+    /// The load test; `seconds` 0 skips it.
+    pub crowd: Crowd,
+}
+
+/// The value below which `p` percent of `sorted` lie (nearest rank).
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 fn peak_rss_mb() -> Option<f64> {
@@ -48,7 +68,7 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-pub async fn run(state: &AppState, size: Size, load: Option<Load>) -> anyhow::Result<Report> {
+pub async fn run(state: &AppState, size: Size, measure: Measure) -> anyhow::Result<Report> {
     let started = Instant::now();
     let country = generate::country(state, size).await?;
     let setup_seconds = started.elapsed().as_secs_f64();
@@ -70,17 +90,18 @@ pub async fn run(state: &AppState, size: Size, load: Option<Load>) -> anyhow::Re
     let rescore_seconds = timer.elapsed().as_secs_f64();
     let peak_rss_mb = peak_rss_mb();
 
-    let freshness = match load {
-        Some(load) => Some(
-            freshness::measure(
-                state,
-                &country.provinces[0],
-                load.submissions,
-                load.per_second,
-            )
-            .await?,
-        ),
-        None => None,
+    let first = &country.provinces[0];
+    let freshness = match measure.submissions {
+        0 => None,
+        n => Some(freshness::measure(state, first, n, measure.per_second).await?),
+    };
+    let comparisons = match measure.comparisons {
+        0 => Vec::new(),
+        n => comparison::measure(state, first, n).await?,
+    };
+    let load = match measure.crowd.seconds {
+        0 => Vec::new(),
+        _ => load::run(state, first, measure.crowd).await?,
     };
     Ok(Report {
         provinces: country.provinces.len(),
@@ -91,5 +112,7 @@ pub async fn run(state: &AppState, size: Size, load: Option<Load>) -> anyhow::Re
         rescore_seconds,
         peak_rss_mb,
         freshness,
+        comparisons,
+        load,
     })
 }

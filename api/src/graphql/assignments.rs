@@ -2,12 +2,12 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use touming_domain::assessment::{self as domain, AssignmentStatus as DomainStatus};
-use touming_worker::entity::{
-    assignment, assignment_event, assignment_snapshot, org, review_comment,
-};
+use touming_worker::entity::{assignment, assignment_snapshot, org, review_comment};
 
+use super::batch;
 use super::catalogues::{CatalogueVersion, Channel};
 use super::context::ContextExt;
 use super::rounds::Round;
@@ -15,7 +15,6 @@ use super::scalars::Date;
 use super::types::Org;
 use crate::assessment::checklist::{self, Review};
 use crate::assessment::{answers, nudge};
-use crate::catalogue::store;
 use crate::error::ApiError;
 use crate::tenancy::parse_id;
 use touming_worker::Job;
@@ -287,12 +286,10 @@ impl Assignment {
         self.0.self_checked_at
     }
     async fn org(&self, ctx: &Context<'_>) -> Result<Org> {
-        let guard = ctx.guard()?;
-        Ok(Org(guard.org(&ctx.state().db, self.0.org_id).await?))
+        Ok(Org(batch::org(ctx.loaders(), self.0.org_id).await?))
     }
     async fn round(&self, ctx: &Context<'_>) -> Result<Round> {
-        let guard = ctx.guard()?;
-        Ok(Round(guard.round(&ctx.state().db, self.0.round_id).await?))
+        Ok(Round(batch::round(ctx.loaders(), self.0.round_id).await?))
     }
     async fn catalogue_version(&self, ctx: &Context<'_>) -> Result<CatalogueVersion> {
         let guard = ctx.guard()?;
@@ -314,10 +311,14 @@ impl Assignment {
             .collect()
     }
     async fn progress(&self, ctx: &Context<'_>) -> Result<Progress> {
-        let db = &ctx.state().db;
-        let items = store::items(db, self.0.version_id).await?.len();
-        let answers = answers::load(db, self.0.id).await?;
-        let (answered, applicable) = checklist::progress(items, &answers);
+        let key = batch::ProgressOf {
+            assignment_id: self.0.id,
+            version_id: self.0.version_id,
+        };
+        let batch::Counted {
+            answered,
+            applicable,
+        } = ctx.loaders().load_one(key).await?.unwrap_or_default();
         Ok(Progress {
             answered: answered as u32,
             applicable: applicable as u32,
@@ -331,22 +332,27 @@ impl Assignment {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::rectifications::Rectification>> {
-        let guard = ctx.guard()?;
-        Ok(super::rectifications::open_from_earlier_rounds(
-            &ctx.state().db,
-            &guard,
-            self.0.org_id,
-            self.0.round_id,
-        )
-        .await?)
+        let key = batch::OpenRectificationsOf {
+            org_id: self.0.org_id,
+            round_id: self.0.round_id,
+        };
+        let rows = ctx.loaders().load_one(key).await?.unwrap_or_default();
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let owner = batch::org(ctx.loaders(), self.0.org_id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| super::rectifications::Rectification(r, Some(owner.clone())))
+            .collect())
     }
 
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
-        let rows = assignment_event::Entity::find()
-            .filter(assignment_event::Column::AssignmentId.eq(self.0.id))
-            .order_by_asc(assignment_event::Column::Id)
-            .all(&ctx.state().db)
-            .await?;
+        let rows = ctx
+            .loaders()
+            .load_one(batch::HistoryOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|e| HistoryEntry {
@@ -521,18 +527,16 @@ impl AssignmentQuery {
             return Ok(Vec::new());
         }
         let db = &ctx.state().db;
-        let children: Vec<i64> = guard
-            .orgs()
-            .filter(org::Column::ParentId.eq(viewer.org.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| o.id)
-            .collect();
-        let mut candidates = children;
-        candidates.push(viewer.org.id);
+        let children = Query::select()
+            .column(org::Column::Id)
+            .from(org::Entity)
+            .and_where(org::Column::ParentId.eq(viewer.org.id))
+            .to_owned();
+        let own_or_children = Condition::any()
+            .add(assignment::Column::OrgId.eq(viewer.org.id))
+            .add(assignment::Column::OrgId.in_subquery(children));
         let submitted = round_filter(guard.assignments(), round_id)?
-            .filter(assignment::Column::OrgId.is_in(candidates))
+            .filter(own_or_children)
             .filter(assignment::Column::Status.eq(DomainStatus::Submitted.as_str()))
             .order_by_asc(assignment::Column::SubmittedAt)
             .all(db)

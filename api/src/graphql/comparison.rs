@@ -248,6 +248,9 @@ impl ComparisonQuery {
         ctx: &Context<'_>,
         round_id: ID,
         parent_id: ID,
+        #[graphql(
+            desc = "Without it: the parent's direct children. With it: every org of this kind below the parent (a province's counties, say)."
+        )]
         child_kind: Option<OrgKind>,
         #[graphql(desc = "RANK when not given")] sort_by: Option<ComparisonSort>,
         descending: Option<bool>,

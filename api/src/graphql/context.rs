@@ -4,6 +4,9 @@ use std::net::IpAddr;
 
 use async_graphql::Context;
 
+use sea_orm::DatabaseConnection;
+
+use super::batch::Loaders;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -15,6 +18,24 @@ pub struct RequestContext {
     pub ip: Option<IpAddr>,
     /// A token came but led to no session (ended, revoked, unknown).
     pub session_ended: bool,
+    /// The request's batch loaders, guarded by `viewer`.
+    pub loaders: Loaders,
+}
+
+impl RequestContext {
+    pub fn new(
+        db: &DatabaseConnection,
+        viewer: Option<Viewer>,
+        ip: Option<IpAddr>,
+        session_ended: bool,
+    ) -> Self {
+        Self {
+            loaders: super::batch::loaders(db.clone(), viewer.clone()),
+            viewer,
+            ip,
+            session_ended,
+        }
+    }
 }
 
 pub trait ContextExt {
@@ -23,6 +44,7 @@ pub trait ContextExt {
     fn viewer(&self) -> ApiResult<&Viewer>;
     /// The tenancy guard for the signed-in viewer.
     fn guard(&self) -> ApiResult<Guard<'_>>;
+    fn loaders(&self) -> &Loaders;
 }
 
 impl ContextExt for Context<'_> {
@@ -45,5 +67,9 @@ impl ContextExt for Context<'_> {
 
     fn guard(&self) -> ApiResult<Guard<'_>> {
         self.viewer().map(Guard::new)
+    }
+
+    fn loaders(&self) -> &Loaders {
+        &self.request().loaders
     }
 }

@@ -1,6 +1,7 @@
 //! The GraphQL API (see ../shared/API.md for the contract).
 
 pub mod assignments;
+pub mod batch;
 pub mod calendar;
 pub mod catalogues;
 pub mod comparison;

@@ -12,7 +12,6 @@ use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::rounds::Round;
 use super::scalars::Date;
 use super::types::Org;
-use crate::error::ApiError;
 use crate::rectification::{self as rect, Update};
 use crate::tenancy::parse_id;
 
@@ -269,27 +268,4 @@ impl RectificationMutation {
         .await?;
         Ok(Rectification(entry, None))
     }
-}
-
-/// Open entries of an org from earlier rounds, shown beside its new checklist (回头看).
-pub async fn open_from_earlier_rounds(
-    db: &sea_orm::DatabaseConnection,
-    guard: &crate::tenancy::Guard<'_>,
-    org_id: i64,
-    round_id: i64,
-) -> Result<Vec<Rectification>, ApiError> {
-    use sea_orm::QueryOrder;
-    let rows = guard
-        .rectifications()
-        .filter(rectification::Column::OwnerOrgId.eq(org_id))
-        .filter(rectification::Column::RoundId.lt(round_id))
-        .filter(rectification::Column::Status.ne("VERIFIED"))
-        .order_by_asc(rectification::Column::Id)
-        .all(db)
-        .await?;
-    let owner = guard.org(db, org_id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Rectification(r, Some(owner.clone())))
-        .collect())
 }

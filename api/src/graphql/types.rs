@@ -59,11 +59,10 @@ impl Org {
         let Some(parent_id) = self.0.parent_id else {
             return Ok(None);
         };
-        let guard = ctx.guard()?;
-        let parent = guard
-            .orgs()
-            .filter(org::Column::Id.eq(parent_id))
-            .one(&ctx.state().db)
+        ctx.guard()?;
+        let parent = ctx
+            .loaders()
+            .load_one(super::batch::OrgOf(parent_id))
             .await?;
         Ok(parent.map(Org))
     }
@@ -129,8 +128,7 @@ impl From<user::Model> for User {
 #[ComplexObject]
 impl User {
     async fn org(&self, ctx: &Context<'_>) -> Result<Org> {
-        let guard = ctx.guard()?;
-        Ok(Org(guard.org(&ctx.state().db, self.org_id).await?))
+        Ok(Org(super::batch::org(ctx.loaders(), self.org_id).await?))
     }
 }
 

@@ -68,11 +68,12 @@ pub async fn execute(
         .unwrap_or_default();
     for r in requests.iter_mut() {
         r.data.insert(state.clone());
-        r.data.insert(RequestContext {
-            viewer: viewer.clone(),
-            ip: Some(ip),
+        r.data.insert(RequestContext::new(
+            &state.db,
+            viewer.clone(),
+            Some(ip),
             session_ended,
-        });
+        ));
     }
 
     let user = viewer
@@ -150,11 +151,7 @@ pub async fn subscribe(
                         None => from_request,
                     };
                     let mut data = async_graphql::Data::default();
-                    data.insert(RequestContext {
-                        session_ended: false,
-                        viewer,
-                        ip: Some(ip),
-                    });
+                    data.insert(RequestContext::new(&state.db, viewer, Some(ip), false));
                     data.insert(state);
                     Ok(data)
                 })

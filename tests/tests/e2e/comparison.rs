@@ -249,6 +249,25 @@ async fn the_province_ranks_counties_sees_the_heat_map_and_drills_down_to_an_ite
         )
         .await;
     assert_eq!(codes(&cities["data"]["comparison"]["rows"]), ["210100"]);
+    // A kind reaches below the children: the province ranks its counties directly.
+    let counties = app
+        .graphql(
+            Some(&province),
+            COMPARISON,
+            json!({ "r": round, "p": world.liaoning.id.to_string(), "k": "COUNTY" }),
+        )
+        .await;
+    let counties = &counties["data"]["comparison"];
+    assert_eq!(codes(&counties["rows"]), codes(&c["rows"]));
+    assert_eq!(counties["heatMap"], c["heatMap"]);
+    assert!(
+        counties["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(c["rows"].as_array().unwrap())
+            .all(|(p, c)| p["rank"] == c["rank"] && p["composite"] == c["composite"])
+    );
     let heping = &c["rows"][1];
     let assignment = heping["assignmentId"].as_str().unwrap();
     assert_eq!(assignment, heping_id);

@@ -422,11 +422,17 @@ async fn the_benchmark_generates_a_province_and_rolls_it_up() {
         institutions_per_county: 2,
         items: 12,
     };
-    let load = touming_api::bench::Load {
+    let measure = touming_api::bench::Measure {
         submissions: 5,
         per_second: 50.0,
+        comparisons: 3,
+        crowd: touming_api::bench::Crowd {
+            users: 4,
+            seconds: 2,
+            think_ms: 50,
+        },
     };
-    let report = touming_api::bench::run(app.state(), size, Some(load))
+    let report = touming_api::bench::run(app.state(), size, measure)
         .await
         .unwrap();
     assert_eq!(report.orgs, 2 * (1 + 2 + 4 + 8));
@@ -445,5 +451,27 @@ async fn the_benchmark_generates_a_province_and_rolls_it_up() {
         "every submission reached the province"
     );
     assert!(freshness.p50_ms > 0.0 && freshness.p50_ms <= freshness.p99_ms);
+
+    // Comparison timings: all counties of the province, a city's, the cities.
+    let children: Vec<usize> = report.comparisons.iter().map(|c| c.children).collect();
+    assert_eq!(children, [4, 2, 2]);
+    assert!(
+        report
+            .comparisons
+            .iter()
+            .all(|c| c.requests == 3 && c.p50_ms > 0.0)
+    );
+
+    // The load test ran through wrk: two fillers autosaving, two readers, no errors.
+    let kinds: Vec<&str> = report.load.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, ["autosave", "comparison"]);
+    for o in &report.load {
+        assert!(o.requests > 0, "{o:?}");
+        assert_eq!((o.errors, o.socket_errors), (0, 0), "{o:?}");
+    }
+    let bumped = app
+        .count_where("assignment", "version > 1 AND status = 'DRAFT'")
+        .await;
+    assert_eq!(bumped, 2, "each filler's own checklist took the saves");
     app.stop().await;
 }

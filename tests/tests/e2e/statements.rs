@@ -88,3 +88,84 @@ async fn comparison_and_trend_take_the_same_statements_for_two_rows_or_thirty_tw
     );
     app.stop().await;
 }
+
+const QUEUE: &str = "query { reviewQueue { id status org { name parent { name } }
+  progress { answered applicable percent } history { action toStatus } openRectifications { id } } }";
+
+#[tokio::test]
+async fn a_review_queue_of_thirty_one_costs_what_a_queue_of_one_does() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let operator = Actor::default();
+    let mut added = Vec::new();
+    for i in 0..30 {
+        let county = NewOrg {
+            kind: OrgKind::County,
+            code: format!("2101{:02}", 40 + i),
+            name: format!("测试区{i}"),
+        };
+        let county = orgs::create(&app.db, &operator, Some(&world.shenyang), county)
+            .await
+            .unwrap();
+        added.push(county.id.to_string());
+    }
+    let round = open_round(&app, &world, None).await;
+    submit_with_gaps(&app, &world, &world.heping, &[1]).await;
+    let reviewer = world.login(&app, &world.shenyang, Role::Admin).await;
+    let queue = |app: &TestApp| {
+        let reviewer = reviewer.clone();
+        let client = app.client.clone();
+        let url = app.url("/graphql");
+        async move {
+            let response = client
+                .post(url)
+                .bearer_auth(&reviewer)
+                .json(&json!({ "query": QUEUE }))
+                .send()
+                .await
+                .unwrap();
+            let n: u32 = response.headers()["x-sql-statements"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let body: Value = response.json().await.unwrap();
+            assert!(body.get("errors").is_none(), "{body}");
+            (n, body["data"]["reviewQueue"].as_array().unwrap().clone())
+        }
+    };
+    let (one, rows) = queue(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["org"]["parent"]["name"],
+        world.shenyang.name.as_str()
+    );
+    assert_eq!(rows[0]["progress"]["answered"], 10);
+    assert!(
+        rows[0]["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["toStatus"] == "SUBMITTED"),
+        "{rows:?}"
+    );
+    // assignment, org, catalogue_item, answer, assignment_event, rectification, round
+    // (the self-check step): 7 entity types.
+    assert!(one <= 1 + 7, "{one} statements");
+
+    // The thirty new districts' checklists arrive in the queue together.
+    app.sql(&format!(
+        "UPDATE assignment SET status = 'SUBMITTED', submitted_at = updated_at \
+         WHERE round_id = {round} AND org_id IN ({})",
+        added.join(",")
+    ))
+    .await;
+    let (many, rows) = queue(&app).await;
+    assert_eq!(rows.len(), 31);
+    assert!(
+        rows.iter()
+            .all(|r| r["org"]["parent"]["name"] == world.shenyang.name.as_str())
+    );
+    assert_eq!(many, one, "31 rows cost what 1 did");
+    app.stop().await;
+}
