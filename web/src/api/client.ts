@@ -1,0 +1,61 @@
+// The one way the application talks to the server: GraphQL over fetch, with the
+// session cookie the server set at sign-in. Errors come back as `ApiError` carrying
+// the server's `extensions.code` so pages can say what went wrong in words.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
+import { print } from 'graphql'
+
+export interface FieldProblem {
+  field: string
+  message: string
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly fields: FieldProblem[] = [],
+    readonly currentVersion?: number,
+  ) {
+    super(message)
+  }
+}
+
+interface GraphqlError {
+  message: string
+  extensions?: { code?: string; fields?: FieldProblem[]; currentVersion?: number }
+}
+
+/** Turns a GraphQL response's first error into an `ApiError`. */
+export function toApiError(errors: GraphqlError[]): ApiError {
+  const first = errors[0]
+  const ext = first?.extensions ?? {}
+  return new ApiError(first?.message ?? '未知错误', ext.code ?? 'INTERNAL', ext.fields ?? [], ext.currentVersion)
+}
+
+const printed = new WeakMap<object, string>()
+
+export async function request<R, V extends Record<string, unknown>>(
+  document: TypedDocumentNode<R, V>,
+  variables?: V,
+): Promise<R> {
+  let query = printed.get(document)
+  if (!query) {
+    query = print(document)
+    printed.set(document, query)
+  }
+  let response: Response
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    })
+  } catch {
+    throw new ApiError('无法连接服务器，请检查网络', 'NETWORK')
+  }
+  const body = (await response.json().catch(() => ({}))) as { data?: R; errors?: GraphqlError[] }
+  if (body.errors?.length) throw toApiError(body.errors)
+  if (!response.ok || !body.data) throw new ApiError(`服务器错误（${response.status}）`, 'INTERNAL')
+  return body.data
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { Autosave, type SaveState } from './autosave'
+
+type A = { itemCode: string; note: string }
+
+function server(startVersion: number) {
+  const s = {
+    version: startVersion,
+    saved: [] as A[][],
+    conflictOnce: false,
+    async send(version: number, answers: A[]) {
+      if (s.conflictOnce || version !== s.version) {
+        s.conflictOnce = false
+        throw Object.assign(new Error('已被他人修改'), { code: 'CONFLICT', currentVersion: s.version })
+      }
+      s.saved.push(answers)
+      s.version += 1
+      return { version: s.version }
+    },
+  }
+  return s
+}
+
+describe('autosave', () => {
+  it('sends edits together with the version the last save returned', async () => {
+    const srv = server(3)
+    const states: SaveState[] = []
+    const a = new Autosave<A>(3, srv.send, (s) => states.push(s), 10_000)
+    a.edit({ itemCode: '0101', note: 'a' })
+    a.edit({ itemCode: '0102', note: 'b' })
+    a.edit({ itemCode: '0101', note: 'a2' })
+    await a.flush()
+    expect(srv.saved).toEqual([[{ itemCode: '0101', note: 'a2' }, { itemCode: '0102', note: 'b' }]])
+    expect(a.version).toBe(4)
+    a.edit({ itemCode: '0103', note: 'c' })
+    await a.flush()
+    expect(a.version).toBe(5)
+    expect(states).toEqual(['pending', 'saving', 'saved', 'pending', 'saving', 'saved'])
+  })
+
+  it('keeps every edit through a conflict and sends the chosen ones after it', async () => {
+    const srv = server(7)
+    const a = new Autosave<A>(7, srv.send, () => {}, 10_000)
+    srv.version = 8 // someone else saved
+    a.edit({ itemCode: '0101', note: 'mine' })
+    await a.flush()
+    expect(a.state).toBe('conflict')
+    expect(a.unsaved()).toEqual([{ itemCode: '0101', note: 'mine' }])
+    // Typing goes on during the conflict; nothing is sent until it is resolved.
+    a.edit({ itemCode: '0102', note: 'more' })
+    await a.flush()
+    expect(srv.saved).toEqual([])
+    expect(a.unsaved().map((x) => x.itemCode)).toEqual(['0101', '0102'])
+    await a.resolve(8, a.unsaved())
+    expect(a.state).toBe('saved')
+    expect(srv.saved).toEqual([[{ itemCode: '0101', note: 'mine' }, { itemCode: '0102', note: 'more' }]])
+    expect(a.version).toBe(9)
+  })
+
+  it('keeps the edits and says why when the network fails', async () => {
+    const a = new Autosave<A>(1, async () => {
+      throw new Error('无法连接服务器')
+    })
+    a.edit({ itemCode: '0101', note: 'x' })
+    await a.flush()
+    expect(a.state).toBe('error')
+    expect(a.error).toBe('无法连接服务器')
+    expect(a.unsaved()).toEqual([{ itemCode: '0101', note: 'x' }])
+  })
+})

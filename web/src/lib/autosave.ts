@@ -1,0 +1,95 @@
+// Autosave for one checklist. Edits are collected per item and sent together a moment
+// after the filler stops typing, with the version the last save returned. A stale
+// version (someone else saved in between) is a conflict: nothing of ours was written,
+// our edits are kept, and the page shows both sides so neither text is lost.
+
+export type SaveState = 'saved' | 'pending' | 'saving' | 'conflict' | 'error'
+
+export interface SaveResult {
+  version: number
+}
+
+export interface Conflict {
+  currentVersion: number
+}
+
+export type Sender<A> = (version: number, answers: A[]) => Promise<SaveResult>
+
+export function isConflict(e: unknown): e is { code: 'CONFLICT'; currentVersion?: number } {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'CONFLICT'
+}
+
+export class Autosave<A extends { itemCode: string }> {
+  state: SaveState = 'saved'
+  error = ''
+  private pending = new Map<string, A>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running: Promise<void> | undefined
+
+  constructor(
+    public version: number,
+    private send: Sender<A>,
+    private onChange: (state: SaveState) => void = () => {},
+    private delayMs = 800,
+  ) {}
+
+  /** The edits not yet on the server, by item code. */
+  unsaved(): A[] {
+    return [...this.pending.values()]
+  }
+
+  edit(answer: A): void {
+    this.pending.set(answer.itemCode, answer)
+    if (this.state === 'conflict') return // held until the filler resolves it
+    this.set('pending')
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.flush(), this.delayMs)
+  }
+
+  /** Sends what is pending now (also used before submitting). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer)
+    if (this.running) await this.running
+    if (this.pending.size === 0 || this.state === 'conflict') return
+    const batch = new Map(this.pending)
+    this.pending.clear()
+    this.set('saving')
+    this.running = this.send(this.version, [...batch.values()])
+      .then((r) => {
+        this.version = r.version
+        this.set(this.pending.size ? 'pending' : 'saved')
+        if (this.pending.size) this.timer = setTimeout(() => void this.flush(), this.delayMs)
+      })
+      .catch((e: unknown) => {
+        // Put the batch back under anything edited since, so nothing typed is lost.
+        for (const [code, a] of batch) if (!this.pending.has(code)) this.pending.set(code, a)
+        if (isConflict(e)) {
+          this.set('conflict')
+        } else {
+          this.error = e instanceof Error ? e.message : String(e)
+          this.set('error')
+        }
+      })
+      .finally(() => {
+        this.running = undefined
+      })
+    await this.running
+  }
+
+  /**
+   * After a conflict: the filler has seen the server's answers (at `version`) and
+   * chosen, item by item, what to keep; `keep` is what to send on top of them.
+   */
+  async resolve(version: number, keep: A[]): Promise<void> {
+    this.version = version
+    this.pending = new Map(keep.map((a) => [a.itemCode, a]))
+    this.set(this.pending.size ? 'pending' : 'saved')
+    await this.flush()
+  }
+
+  private set(state: SaveState) {
+    if (state === this.state) return
+    this.state = state
+    this.onChange(state)
+  }
+}

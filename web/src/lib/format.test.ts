@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { change, daysUntil, gradeType, rate, score } from './format'
+
+describe('format', () => {
+  it('shows missing figures as a dash, not zero', () => {
+    expect(score(null)).toBe('—')
+    expect(score(0)).toBe('0.0')
+    expect(score(87.456)).toBe('87.5')
+    expect(rate(undefined)).toBe('—')
+    expect(rate(0.756)).toBe('76%')
+  })
+  it('signs changes', () => {
+    expect(change(2.54)).toBe('+2.5')
+    expect(change(-1)).toBe('−1.0')
+    expect(change(0)).toBe('0.0')
+    expect(change(null)).toBe('—')
+  })
+  it('colours grades', () => {
+    expect(gradeType('优秀')).toBe('success')
+    expect(gradeType('不合格')).toBe('danger')
+    expect(gradeType(null)).toBe('info')
+  })
+  it('counts days to a deadline', () => {
+    const today = new Date(2026, 10, 22)
+    expect(daysUntil('2026-11-25', today)).toBe(3)
+    expect(daysUntil('2026-11-20', today)).toBe(-2)
+    expect(daysUntil('2027-01-01', today)).toBe(40)
+  })
+})
