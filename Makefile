@@ -3,21 +3,35 @@
 DEMO_ARGS ?=
 CARGO ?= cargo
 
-.PHONY: help demo test lint schema
+.PHONY: help demo test lint schema web
 
 help:
 	@echo "make demo    start Touming on SQLite with the 辽宁省 demo data (http://127.0.0.1:8080)"
 	@echo "make test    run every test (SQLite; PostgreSQL and Redis too when TOUMING_TEST_* are set)"
 	@echo "make lint    cargo fmt --check and clippy -D warnings"
 	@echo "make schema  rewrite api/schema.graphql from the code"
+	@echo "make web     build the web application into web/dist"
 
-demo:
+demo: web
 	$(CARGO) run -p touming-api --bin touming -- demo $(DEMO_ARGS)
 
+# The web application (web/dist, served by the API at /): installed when the lock file
+# changes, rebuilt when a source changes.
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/codegen.ts api/schema.graphql -type f 2>/dev/null)
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+web: web/dist/index.html
+
 # The fault tests run `touming work` as a process of its own: build it first.
-test:
+test: web/node_modules/.package-lock.json
 	$(CARGO) build -p touming-api --bin touming
 	$(CARGO) test --workspace
+	cd web && npm test
 
 lint:
 	$(CARGO) fmt --all -- --check

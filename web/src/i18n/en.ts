@@ -61,6 +61,13 @@ const en: typeof zh = {
     prefilled: 'Carried over from the last round; please confirm',
     items: 'items',
   },
+  review: {
+    title: 'Review',
+    comment: 'Comment (required to return)',
+    commentRequired: 'Say why when returning',
+    approve: 'Approve',
+    return: 'Return',
+  },
   comparison: {
     title: 'Comparison',
     round: 'Round',

@@ -59,6 +59,13 @@ export default {
     prefilled: '上一轮带入，请确认',
     items: '项',
   },
+  review: {
+    title: '审核',
+    comment: '审核意见（退回时必填）',
+    commentRequired: '退回时请填写审核意见',
+    approve: '通过',
+    return: '退回修改',
+  },
   comparison: {
     title: '对比分析',
     round: '考核轮次',

@@ -3,6 +3,8 @@
 //! `api/data/divisions-210000.json`), a few hundred institutions with valid generated
 //! credit codes, and one account per demo org and role. Never run outside the demo.
 
+mod answers;
+
 use serde::Deserialize;
 use touming_domain::{CreditCode, OrgKind, Role};
 use touming_worker::entity::org;
@@ -14,7 +16,7 @@ use crate::users::{self, NewUser};
 
 pub const DEMO_PASSWORD: &str = "Demo#2025touming";
 
-const DIVISIONS: &str = include_str!("../data/divisions-210000.json");
+const DIVISIONS: &str = include_str!("../../data/divisions-210000.json");
 
 #[derive(Deserialize)]
 struct Division {
@@ -178,8 +180,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
         }
     }
     let round = open_demo_round(state, &root).await?;
+    answers::fill(state, round.2).await?;
     Ok(Seeded {
-        round,
+        round: (round.0, round.1),
         orgs: s.orgs,
         institutions: s.institutions,
         accounts: s.accounts,
@@ -190,7 +193,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
 async fn open_demo_round(
     state: &AppState,
     province: &org::Model,
-) -> anyhow::Result<(String, usize)> {
+) -> anyhow::Result<(String, usize, i64)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use touming_domain::assessment::ScoringPolicy;
     use touming_worker::entity::{catalogue, catalogue_version, user};
@@ -246,6 +249,6 @@ async fn open_demo_round(
     };
     let created = rounds::create(&state.db, &guard, new).await?;
     let title = created.title.clone();
-    let (_, assignments) = rounds::open(&state.db, &guard, created).await?;
-    Ok((title, assignments))
+    let (opened, assignments) = rounds::open(&state.db, &guard, created).await?;
+    Ok((title, assignments, opened.id))
 }

@@ -1,0 +1,142 @@
+// The end-to-end story in a real browser (Debian's chromium driven by playwright-core)
+// against a running `touming demo`: a county filler signs in, answers the three items
+// still open, sees autosave, submits; the city reviewer approves; the province's
+// comparison shows the county's figure. A screenshot of each page goes to
+// docs/screenshots/. Usage: node e2e/story.mjs [base URL]
+import { mkdirSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+
+const base = process.argv[2] ?? process.env.TOUMING_URL ?? 'http://127.0.0.1:8080'
+const shots = new URL('../../docs/screenshots/', import.meta.url).pathname
+const password = 'Demo#2025touming'
+mkdirSync(shots, { recursive: true })
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+})
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+page.setDefaultTimeout(20_000)
+const step = (text) => console.log(`· ${text}`)
+/** Waits for loading overlays to go, then photographs the top of the page. */
+async function shot(name) {
+  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {})
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.waitForTimeout(300) // charts animate in
+  await page.screenshot({ path: `${shots}${name}.png`, fullPage: false })
+}
+function check(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+async function signIn(username) {
+  await page.goto(`${base}/login`)
+  await page.getByLabel('用户名').fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: '退出登录' }).click()
+  await page.waitForURL(/\/login/)
+}
+
+/** The county's composite in the province's all-counties comparison. */
+async function heping(roundUrl) {
+  await page.goto(roundUrl)
+  await page.getByText('全部县（区）').click()
+  const row = page.locator('.el-table__row', { hasText: '和平区' }).first()
+  await row.waitFor()
+  return (await row.locator('td').nth(2).innerText()).trim()
+}
+
+try {
+  step('a wrong password is refused with the server’s words')
+  await page.goto(`${base}/login`)
+  await page.getByLabel('用户名').fill('210102-filler')
+  await page.getByLabel('密码', { exact: true }).fill('wrong-password')
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.getByRole('alert').filter({ hasText: '用户名或密码错误' }).waitFor()
+  await shot('01-login')
+
+  step('the province sees 和平区 without a figure yet')
+  await signIn('210000-admin')
+  await page.goto(`${base}/comparison`)
+  await page.locator('.el-table__row').first().waitFor()
+  const roundUrl = page.url().replace(/\/comparison\/?$/, '/comparison')
+  const before = await heping(roundUrl)
+  step(`和平区 before: ${before}`)
+  await shot('05-comparison-counties')
+  await page.getByText('下级单位').click()
+  await page.locator('.el-table__row').first().waitFor()
+  await shot('04-comparison')
+  await signOut()
+
+  step('the county filler opens its checklist from the home page')
+  await signIn('210102-filler')
+  await page.getByRole('heading', { name: '我的填报' }).waitFor()
+  await shot('02-home-filler')
+  await page.getByRole('link', { name: '填报' }).first().click()
+  await page.waitForURL(/\/fill\//)
+  await page.locator('[id^=item-]').first().waitFor()
+
+  step('answers the three open items; autosave shows 已保存')
+  const open = page.locator('[id^=item-]').filter({ has: page.locator('.el-radio-group:not(:has(.is-checked))') })
+  check((await open.count()) === 3, `three items open, found ${await open.count()}`)
+  const ids = await open.evaluateAll((cards) => cards.map((c) => c.id))
+  for (const id of ids) {
+    const card = page.locator(`#${id}`)
+    await card.getByText('已公开', { exact: true }).click()
+    await card.getByLabel('信息形成日期').fill('2026-03-02')
+    await card.getByLabel('信息形成日期').press('Enter')
+    await card.getByLabel('公开日期').fill('2026-03-09')
+    await card.getByLabel('公开日期').press('Enter')
+    for (const channel of ['政府网站', '政务新媒体', '公开栏', '热线电话']) {
+      await card.getByText(channel, { exact: true }).click()
+    }
+    await card.getByLabel('佐证链接（每行一个）').fill('https://wsjk.ln.gov.cn/zfxxgk/2026/story.html')
+  }
+  const state = page.getByTestId('save-state')
+  await state.filter({ hasText: '已保存' }).waitFor()
+  await shot('03-fill')
+
+  step('submits')
+  await page.getByRole('button', { name: '提交' }).click()
+  const outcome = await Promise.race([
+    page.getByText('已提交，等待审核').waitFor().then(() => 'submitted'),
+    page.getByText('提交前请处理以下问题').waitFor().then(async () => `problems: ${await page.locator('.problems').innerText()}`),
+  ])
+  check(outcome === 'submitted', outcome)
+  await signOut()
+
+  step('the city reviewer approves it from the review queue')
+  await signIn('210100-reviewer')
+  await page.getByRole('heading', { name: '待审核' }).waitFor()
+  await page.locator('.el-table__row', { hasText: '和平区' }).getByRole('link', { name: '打开' }).click()
+  await page.getByRole('button', { name: '通过' }).waitFor()
+  await shot('06-review')
+  await page.getByRole('button', { name: '通过' }).click()
+  await page.getByText('已通过').first().waitFor()
+  await signOut()
+
+  step('the province’s comparison shows 和平区’s figure')
+  await signIn('210000-admin')
+  let after = before
+  for (let i = 0; i < 30 && after === before; i++) {
+    await page.waitForTimeout(1000)
+    after = await heping(roundUrl)
+  }
+  step(`和平区 after: ${after}`)
+  check(after !== before && after !== '—', `the county's figure did not move (${before} → ${after})`)
+  await page.goto(`${base}/`)
+  await page.getByRole('heading', { name: '区域概览' }).waitFor()
+  await shot('07-home-province')
+  console.log('story passed')
+} catch (e) {
+  await page.screenshot({ path: `${shots}failure.png` }).catch(() => {})
+  console.error(e)
+  process.exitCode = 1
+} finally {
+  await browser.close()
+}
