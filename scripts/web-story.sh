@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 port=${STORY_PORT:-18091}
 data=$(mktemp -d)
 log="$data/demo.log"
-./target/debug/touming demo --listen "127.0.0.1:$port" --data-dir "$data" >"$log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}/debug/touming" demo --listen "127.0.0.1:$port" --data-dir "$data" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
