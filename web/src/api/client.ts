@@ -3,6 +3,7 @@
 // the server's `extensions.code` so pages can say what went wrong in words.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
+import { type Client, createClient } from 'graphql-ws'
 
 export interface FieldProblem {
   field: string
@@ -58,4 +59,30 @@ export async function request<R, V extends Record<string, unknown>>(
   if (body.errors?.length) throw toApiError(body.errors)
   if (!response.ok || !body.data) throw new ApiError(`服务器错误（${response.status}）`, 'INTERNAL')
   return body.data
+}
+
+let socket: Client | undefined
+
+/**
+ * Listens to a subscription over `/graphql/ws` (the session cookie goes with the
+ * upgrade). Returns a function that stops listening.
+ */
+export function subscribe<R, V extends Record<string, unknown>>(
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+  next: (data: R) => void,
+): () => void {
+  socket ??= createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql/ws`,
+    lazy: true,
+    retryAttempts: Infinity,
+  })
+  return socket.subscribe<R>(
+    { query: print(document), variables },
+    {
+      next: (value) => value.data && next(value.data),
+      error: () => {},
+      complete: () => {},
+    },
+  )
 }

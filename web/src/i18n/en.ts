@@ -60,6 +60,9 @@ const en: typeof zh = {
     readOnly: 'This checklist cannot be edited now',
     prefilled: 'Carried over from the last round; please confirm',
     items: 'items',
+    periods: 'Published, per period',
+    noPeriodDue: 'No period is due yet in this round',
+    dueBy: 'due by {date}',
   },
   review: {
     title: 'Review',
@@ -87,6 +90,7 @@ const en: typeof zh = {
     failedRate: 'Failed',
     drill: 'Drill down',
     live: 'Live',
+    trend: 'Across rounds',
   },
   errors: {
     UNAUTHENTICATED: 'Please sign in',

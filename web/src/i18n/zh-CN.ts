@@ -58,6 +58,9 @@ export default {
     readOnly: '此清单当前不可编辑',
     prefilled: '上一轮带入，请确认',
     items: '项',
+    periods: '逐期公开日期',
+    noPeriodDue: '本轮尚无到期的期次',
+    dueBy: '应于 {date} 前公开',
   },
   review: {
     title: '审核',
@@ -85,6 +88,7 @@ export default {
     failedRate: '失分比例',
     drill: '下钻',
     live: '实时更新',
+    trend: '历轮趋势',
   },
   errors: {
     UNAUTHENTICATED: '请先登录',

@@ -16,6 +16,11 @@ describe('answers', () => {
     expect(toInput({ ...d, status: 'NOT_APPLICABLE', naReason: ' 本机构无此职能 ' })?.naReason).toBe('本机构无此职能')
   })
 
+  it('sends only the periods with a date', () => {
+    const d = { ...draftOf('0703'), status: 'DISCLOSED' as const, periods: { '2026-Q1': '2026-04-20', '2026-Q2': null } }
+    expect(toInput(d)?.periods).toEqual([{ period: '2026-Q1', publishedOn: '2026-04-20' }])
+  })
+
   it('tells drafts apart only by what would be sent', () => {
     const a = { ...draftOf('0101'), status: 'DISCLOSED' as const, note: '说明 ' }
     expect(same(a, { ...a, note: '说明' })).toBe(true)

@@ -11,6 +11,8 @@ export interface Draft {
   channels: Channel[]
   evidence: string
   note: string
+  /** Periodic items: publication date per period label. */
+  periods: Record<string, string | null>
 }
 
 export function draftOf(code: string, a?: AnswerFieldsFragment): Draft {
@@ -23,6 +25,7 @@ export function draftOf(code: string, a?: AnswerFieldsFragment): Draft {
     channels: [...(a?.channels ?? [])],
     evidence: (a?.evidenceUrls ?? []).join('\n'),
     note: a?.note ?? '',
+    periods: Object.fromEntries((a?.periods ?? []).map((p) => [p.period, p.publishedOn ?? null])),
   }
 }
 
@@ -41,6 +44,9 @@ export function toInput(d: Draft): AnswerInput | null {
       .map((s) => s.trim())
       .filter(Boolean),
     note: d.note.trim() || null,
+    periods: Object.entries(d.periods)
+      .filter(([, on]) => on)
+      .map(([period, publishedOn]) => ({ period, publishedOn })),
   }
 }
 

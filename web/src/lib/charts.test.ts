@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ComparisonQuery } from '../generated/graphql'
-import { compositeBars, heatCells } from './charts'
+import { compositeBars, heatCells, trendLine } from './charts'
 
 const comparison = {
   parent: { id: '1', name: '沈阳市', kind: 'CITY' },
@@ -32,5 +32,19 @@ describe('comparison charts', () => {
       [0, 1, null],
       [1, 1, 50],
     ])
+  })
+  it('draws the trend by round title, a round without a figure as a gap', () => {
+    const line = trendLine(
+      [
+        { roundId: '1', composite: 71.04 },
+        { roundId: '2', composite: null },
+      ] as never,
+      [
+        { id: '1', title: '2025 年度' },
+        { id: '2', title: '2026 年度' },
+      ] as never,
+    )
+    expect(line.xAxis.data).toEqual(['2025 年度', '2026 年度'])
+    expect(line.series[0].data).toEqual([71, null])
   })
 })

@@ -1,5 +1,5 @@
 // ECharts options from comparison data, kept apart from the page so they can be tested.
-import type { ComparisonQuery } from '../generated/graphql'
+import type { ComparisonQuery, RoundsQuery, TrendQuery } from '../generated/graphql'
 
 type Comparison = ComparisonQuery['comparison']
 
@@ -54,5 +54,24 @@ export function heatMap(c: Comparison) {
       inRange: { color: ['#d94e4e', '#f5d76e', '#3fae6a'] },
     },
     series: [{ type: 'heatmap', data: heatCells(c), label: { show: rows <= 30, fontSize: 10 } }],
+  }
+}
+
+/** The compared region's composite across rounds, oldest first, named by round title. */
+export function trendLine(trend: TrendQuery['trend'], rounds: RoundsQuery['rounds']) {
+  const title = (id: string) => rounds.find((r) => r.id === id)?.title ?? id
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 40, right: 16, top: 16, bottom: 30 },
+    xAxis: { type: 'category', data: trend.map((p) => title(p.roundId)) },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      {
+        type: 'line',
+        data: trend.map((p) => (p.composite === null ? null : Number(p.composite.toFixed(1)))),
+        connectNulls: false,
+        symbolSize: 8,
+      },
+    ],
   }
 }
