@@ -132,6 +132,12 @@ try {
   await page.goto(`${base}/`)
   await page.getByRole('heading', { name: '区域概览' }).waitFor()
   await shot('07-home-province')
+
+  step('rectification from last year’s round is under way')
+  await page.goto(`${base}/rectifications`)
+  await page.locator('.el-table__row').first().waitFor()
+  check((await page.getByText('已销号').count()) + (await page.getByText('待整改').count()) > 0, 'rectification entries listed')
+  await shot('08-rectification')
   console.log('story passed')
 } catch (e) {
   await page.screenshot({ path: `${shots}failure.png` }).catch(() => {})

@@ -13,6 +13,7 @@ export const router = createRouter({
       component: () => import('./pages/ComparisonPage.vue'),
       props: true,
     },
+    { path: '/rectifications', name: 'rectifications', component: () => import('./pages/RectificationPage.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

@@ -3,7 +3,7 @@
 //! still drafting, and each org discloses well or badly in its own steady way. The
 //! story's own orgs (和平区 and its hospital) are left untouched for the user to fill.
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use touming_domain::assessment::{Answer, AnswerStatus, PeriodRecord};
@@ -15,10 +15,19 @@ use crate::assessment::answers;
 use crate::catalogue::store;
 use crate::state::AppState;
 
-/// 和平区's checklist is a draft with its last three items open: the browser test's
-/// filler answers them and submits. Its hospital's is left untouched for the README.
+/// 和平区's checklist is a draft with three items open: the browser test's filler
+/// answers them and submits. Its hospital's is left untouched for the README.
 const ALMOST_DONE: &str = "210102";
 const UNTOUCHED: &str = "12210102";
+
+/// How a round is filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Story {
+    /// Last year's: everyone submitted and was approved.
+    Done,
+    /// This year's: some not started, some drafting, 和平区 three items short.
+    ThreeItemsOpen,
+}
 /// Items 和平区 still has to answer.
 pub const OPEN_ITEMS: usize = 3;
 
@@ -124,7 +133,12 @@ fn left_open(items: &[Item]) -> Vec<String> {
 
 /// Fills the round's checklists (all but the story's) and sets where each one stands;
 /// the worker scores them and rolls them up shortly after start.
-pub async fn fill(state: &AppState, round_id: i64) -> anyhow::Result<usize> {
+pub async fn fill(
+    state: &AppState,
+    round_id: i64,
+    year: i32,
+    story: Story,
+) -> anyhow::Result<usize> {
     let db = &state.db;
     let checklists = assignment::Entity::find()
         .filter(assignment::Column::RoundId.eq(round_id))
@@ -136,7 +150,6 @@ pub async fn fill(state: &AppState, round_id: i64) -> anyhow::Result<usize> {
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let year = crate::assessment::today().year();
     let mut items = std::collections::HashMap::new();
     let mut rows = Vec::new();
     let (mut approved, mut submitted) = (Vec::new(), Vec::new());
@@ -144,13 +157,19 @@ pub async fn fill(state: &AppState, round_id: i64) -> anyhow::Result<usize> {
         let Some(org) = orgs.get(&checklist.org_id) else {
             continue;
         };
-        if org.code.starts_with(UNTOUCHED) {
+        let open_now = story == Story::ThreeItemsOpen;
+        if open_now && org.code.starts_with(UNTOUCHED) {
             continue;
         }
-        let mut dice = Dice(0x9E37_79B9_7F4A_7C15 ^ (org.id as u64).wrapping_mul(0x2545_F491));
-        // One in eight has not started yet; one in eight is still drafting.
-        let story = org.code == ALMOST_DONE;
-        let stage = if story { 1 } else { dice.roll(8) };
+        let mut dice =
+            Dice(0x9E37_79B9_7F4A_7C15 ^ (org.id as u64).wrapping_mul(0x2545_F491) ^ year as u64);
+        // This year one in eight has not started yet and one in eight is still drafting.
+        let almost_done = open_now && org.code == ALMOST_DONE;
+        let stage = match story {
+            Story::Done => 7,
+            Story::ThreeItemsOpen if almost_done => 1,
+            Story::ThreeItemsOpen => dice.roll(8),
+        };
         if stage == 0 {
             continue;
         }
@@ -159,7 +178,11 @@ pub async fn fill(state: &AppState, round_id: i64) -> anyhow::Result<usize> {
         }
         let quality = 55 + dice.roll(45);
         let all = &items[&checklist.version_id];
-        let open = if story { left_open(all) } else { Vec::new() };
+        let open = if almost_done {
+            left_open(all)
+        } else {
+            Vec::new()
+        };
         for item in all.iter().filter(|i| !open.contains(&i.code)) {
             let answer = answer_for(item, quality, &mut dice, year);
             rows.push(answers::to_row(checklist.id, &answer, false, None));
@@ -203,4 +226,35 @@ pub async fn fill(state: &AppState, round_id: i64) -> anyhow::Result<usize> {
         .exec(db)
         .await?;
     Ok(answered)
+}
+
+/// Rectification under way on last year's round: a third verified, a quarter fixed and
+/// waiting for verification, the rest still open.
+pub async fn rectify_some(state: &AppState, round_id: i64) -> anyhow::Result<()> {
+    use touming_worker::entity::rectification;
+
+    let db = &state.db;
+    let ids: Vec<i64> = rectification::Entity::find()
+        .filter(rectification::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let now = Utc::now();
+    let verified: Vec<i64> = ids.iter().copied().filter(|id| id % 3 == 0).collect();
+    let fixed: Vec<i64> = ids.iter().copied().filter(|id| id % 4 == 1).collect();
+    for (ids, status) in [(fixed, "FIXED"), (verified, "VERIFIED")] {
+        rectification::Entity::update_many()
+            .col_expr(rectification::Column::Status, Expr::value(status))
+            .col_expr(
+                rectification::Column::FixNote,
+                Expr::value("已在政府网站补充公开并完善栏目"),
+            )
+            .col_expr(rectification::Column::FixedAt, Expr::value(Some(now)))
+            .filter(rectification::Column::Id.is_in(ids))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

