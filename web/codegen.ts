@@ -9,7 +9,7 @@ const config: CodegenConfig = {
     'src/generated/graphql.ts': {
       plugins: ['typescript-operations', 'typed-document-node'],
       config: {
-        scalars: { ID: 'string', Date: 'string', DateTime: 'string' },
+        scalars: { ID: 'string', Date: 'string', DateTime: 'string', Upload: 'File' },
         enumsAsTypes: true,
         useTypeImports: true,
         avoidOptionals: { field: true, inputValue: false, object: true },

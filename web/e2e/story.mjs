@@ -138,6 +138,18 @@ try {
   await page.locator('.el-table__row').first().waitFor()
   check((await page.getByText('已销号').count()) + (await page.getByText('待整改').count()) > 0, 'rectification entries listed')
   await shot('08-rectification')
+
+  step('the administration pages list real rows')
+  for (const [path, name, text] of [
+    ['/rounds', '09-rounds', '已发布'],
+    ['/catalogues', '10-catalogues', '内置'],
+    ['/orgs', '11-orgs', '辽宁省'],
+    ['/audit', '12-audit', 'assignment'],
+  ]) {
+    await page.goto(`${base}${path}`)
+    await page.locator('.el-table__row', { hasText: text }).first().waitFor()
+    await shot(name)
+  }
   console.log('story passed')
 } catch (e) {
   await page.screenshot({ path: `${shots}failure.png` }).catch(() => {})

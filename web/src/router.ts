@@ -14,6 +14,10 @@ export const router = createRouter({
       props: true,
     },
     { path: '/rectifications', name: 'rectifications', component: () => import('./pages/RectificationPage.vue') },
+    { path: '/rounds', name: 'rounds', component: () => import('./pages/RoundsPage.vue') },
+    { path: '/catalogues', name: 'catalogues', component: () => import('./pages/CataloguesPage.vue') },
+    { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue') },
+    { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

@@ -86,3 +86,38 @@ export function subscribe<R, V extends Record<string, unknown>>(
     },
   )
 }
+
+/**
+ * A GraphQL multipart request (one file at `variables.file`), with upload progress
+ * reported in [0, 1] — XMLHttpRequest, because fetch cannot report it.
+ */
+export function upload<R, V extends { file: unknown }>(
+  document: TypedDocumentNode<R, V>,
+  variables: Omit<V, 'file'>,
+  file: File,
+  progress: (fraction: number) => void = () => {},
+): Promise<R> {
+  const form = new FormData()
+  form.append('operations', JSON.stringify({ query: print(document), variables: { ...variables, file: null } }))
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }))
+  form.append('0', file)
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/graphql')
+    xhr.withCredentials = true
+    xhr.upload.onprogress = (e) => e.lengthComputable && progress(e.loaded / e.total)
+    xhr.onerror = () => reject(new ApiError('无法连接服务器，请检查网络', 'NETWORK'))
+    xhr.onload = () => {
+      let body: { data?: R; errors?: GraphqlError[] } = {}
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        /* not JSON: reported below */
+      }
+      if (body.errors?.length) reject(toApiError(body.errors))
+      else if (body.data) resolve(body.data)
+      else reject(new ApiError(`服务器错误（${xhr.status}）`, 'INTERNAL'))
+    }
+    xhr.send(form)
+  })
+}
