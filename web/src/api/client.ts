@@ -26,6 +26,15 @@ interface GraphqlError {
   extensions?: { code?: string; fields?: FieldProblem[]; currentVersion?: number }
 }
 
+/**
+ * Called when the server no longer knows the session (expired, revoked): the app sends
+ * the user to sign in again with the server's words.
+ */
+let onSessionEnded: (message: string) => void = () => {}
+export function whenSessionEnds(handler: (message: string) => void) {
+  onSessionEnded = handler
+}
+
 /** Turns a GraphQL response's first error into an `ApiError`. */
 export function toApiError(errors: GraphqlError[]): ApiError {
   const first = errors[0]
@@ -56,7 +65,11 @@ export async function request<R, V extends Record<string, unknown>>(
     throw new ApiError('无法连接服务器，请检查网络', 'NETWORK')
   }
   const body = (await response.json().catch(() => ({}))) as { data?: R; errors?: GraphqlError[] }
-  if (body.errors?.length) throw toApiError(body.errors)
+  if (body.errors?.length) {
+    const error = toApiError(body.errors)
+    if (error.code === 'UNAUTHENTICATED' && !(query.startsWith('query Me') || query.includes(' me {'))) onSessionEnded(error.message)
+    throw error
+  }
   if (!response.ok || !body.data) throw new ApiError(`服务器错误（${response.status}）`, 'INTERNAL')
   return body.data
 }

@@ -72,6 +72,8 @@ const en: typeof zh = {
     commentRequired: 'Say why when returning',
     approve: 'Approve',
     return: 'Return',
+    itemComment: 'Comment on this item (optional)',
+    said: 'Reviewer: ',
   },
   rectification: {
     title: 'Rectification',

@@ -70,6 +70,8 @@ export default {
     commentRequired: '退回时请填写审核意见',
     approve: '通过',
     return: '退回修改',
+    itemComment: '对本项的审核意见（可选）',
+    said: '审核意见：',
   },
   rectification: {
     title: '整改',
