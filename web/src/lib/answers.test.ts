@@ -16,6 +16,24 @@ describe('answers', () => {
     expect(toInput({ ...d, status: 'NOT_APPLICABLE', naReason: ' 本机构无此职能 ' })?.naReason).toBe('本机构无此职能')
   })
 
+  it('carries a policy document’s interpretation through', () => {
+    const d = draftOf('0301', {
+      itemCode: '0301',
+      status: 'DISCLOSED',
+      naReason: null,
+      formedOn: '2026-03-02',
+      publishedOn: '2026-03-09',
+      channels: ['WEBSITE'],
+      evidenceUrls: [],
+      interpretationOn: '2026-03-10',
+      interpretationForms: ['GRAPHIC', 'Q_AND_A'],
+      note: null,
+      prefilled: false,
+      periods: [],
+    })
+    expect(toInput(d)).toMatchObject({ interpretationOn: '2026-03-10', interpretationForms: ['GRAPHIC', 'Q_AND_A'] })
+  })
+
   it('sends only the periods with a date', () => {
     const d = { ...draftOf('0703'), status: 'DISCLOSED' as const, periods: { '2026-Q1': '2026-04-20', '2026-Q2': null } }
     expect(toInput(d)?.periods).toEqual([{ period: '2026-Q1', publishedOn: '2026-04-20' }])

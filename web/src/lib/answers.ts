@@ -1,6 +1,6 @@
 // A checklist's answers as the fill page edits them, and the server's problem list
 // mapped back onto items.
-import type { AnswerFieldsFragment, AnswerInput, AnswerStatus, Channel } from '../generated/graphql'
+import type { AnswerFieldsFragment, AnswerInput, AnswerStatus, Channel, InterpretationForm } from '../generated/graphql'
 
 export interface Draft {
   itemCode: string
@@ -10,6 +10,9 @@ export interface Draft {
   publishedOn: string | null
   channels: Channel[]
   evidence: string
+  /** Policy documents: when and how the interpretation (政策解读) was published. */
+  interpretationOn: string | null
+  interpretationForms: InterpretationForm[]
   note: string
   /** Periodic items: publication date per period label. */
   periods: Record<string, string | null>
@@ -24,6 +27,8 @@ export function draftOf(code: string, a?: AnswerFieldsFragment): Draft {
     publishedOn: a?.publishedOn ?? null,
     channels: [...(a?.channels ?? [])],
     evidence: (a?.evidenceUrls ?? []).join('\n'),
+    interpretationOn: a?.interpretationOn ?? null,
+    interpretationForms: [...(a?.interpretationForms ?? [])],
     note: a?.note ?? '',
     periods: Object.fromEntries((a?.periods ?? []).map((p) => [p.period, p.publishedOn ?? null])),
   }
@@ -43,6 +48,8 @@ export function toInput(d: Draft): AnswerInput | null {
       .split('\n')
       .map((s) => s.trim())
       .filter(Boolean),
+    interpretationOn: d.interpretationOn,
+    interpretationForms: d.interpretationForms,
     note: d.note.trim() || null,
     periods: Object.entries(d.periods)
       .filter(([, on]) => on)
