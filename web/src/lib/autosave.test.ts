@@ -67,4 +67,22 @@ describe('autosave', () => {
     expect(a.error).toBe('无法连接服务器')
     expect(a.unsaved()).toEqual([{ itemCode: '0101', note: 'x' }])
   })
+
+  it('keeps what the server said about a refused draft until the next edit', async () => {
+    const refused = Object.assign(new Error('输入有误'), { code: 'VALIDATION', fields: [{ field: 'answers[0101].publishedOn', message: '公开日期不能晚于今天' }] })
+    let fail = true
+    const a = new Autosave<A>(1, async () => {
+      if (fail) throw refused
+      return { version: 2 }
+    })
+    a.edit({ itemCode: '0101', note: 'x' })
+    await a.flush()
+    expect(a.failure).toBe(refused)
+    fail = false
+    a.edit({ itemCode: '0101', note: 'y' })
+    expect(a.failure).toBeUndefined()
+    await a.flush()
+    expect(a.state).toBe('saved')
+    expect(a.version).toBe(2)
+  })
 })

@@ -22,6 +22,8 @@ export function isConflict(e: unknown): e is { code: 'CONFLICT'; currentVersion?
 export class Autosave<A extends { itemCode: string }> {
   state: SaveState = 'saved'
   error = ''
+  /** What the last failed save threw (a refused draft carries its field list). */
+  failure: unknown = undefined
   private pending = new Map<string, A>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private running: Promise<void> | undefined
@@ -40,6 +42,7 @@ export class Autosave<A extends { itemCode: string }> {
 
   edit(answer: A): void {
     this.pending.set(answer.itemCode, answer)
+    this.failure = undefined
     if (this.state === 'conflict') return // held until the filler resolves it
     this.set('pending')
     clearTimeout(this.timer)
@@ -67,6 +70,7 @@ export class Autosave<A extends { itemCode: string }> {
           this.set('conflict')
         } else {
           this.error = e instanceof Error ? e.message : String(e)
+          this.failure = e
           this.set('error')
         }
       })
