@@ -1,4 +1,6 @@
 //! The periods a periodic item must be published for, and their due dates.
+//! The web application's checklist page asks for the same periods
+//! (`web/src/lib/periods.ts`); a change to the rule belongs in both.
 
 use chrono::{Datelike, Months, NaiveDate};
 
