@@ -3,7 +3,7 @@
 // still open, sees autosave, submits; the city reviewer approves; the province's
 // comparison shows the county's figure. A screenshot of each page goes to
 // docs/screenshots/. Usage: node e2e/story.mjs [base URL]
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 
 const base = process.argv[2] ?? process.env.TOUMING_URL ?? 'http://127.0.0.1:8080'
@@ -15,7 +15,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox'],
 })
-const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true })
 page.setDefaultTimeout(20_000)
 const step = (text) => console.log(`· ${text}`)
 /** Waits for loading overlays to go, then photographs the top of the page. */
@@ -71,6 +71,11 @@ try {
   await page.getByText('下级单位').click()
   await page.locator('.el-table__row').first().waitFor()
   await shot('04-comparison')
+  step('the comparison downloads as a spreadsheet')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('导出 xlsx').click()])
+  const bytes = readFileSync(await download.path())
+  check(bytes.subarray(0, 2).toString() === 'PK' && bytes.length > 2000, `an xlsx (zip) file, got ${bytes.length} bytes`)
+  check(download.suggestedFilename().endsWith('.xlsx'), `named ${download.suggestedFilename()}`)
   await signOut()
 
   step('the county filler opens its checklist from the home page')

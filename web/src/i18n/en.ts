@@ -60,6 +60,7 @@ const en: typeof zh = {
     readOnly: 'This checklist cannot be edited now',
     prefilled: 'Carried over from the last round; please confirm',
     items: 'items',
+    export: 'Export scores',
     periods: 'Published, per period',
     files: 'Evidence files',
     interpretationOn: 'Interpretation published on',
@@ -100,6 +101,7 @@ const en: typeof zh = {
     note: 'Note (required to fix or send back)',
     cancel: 'Cancel',
     confirm: 'Confirm',
+    export: 'Export list',
   },
   page: { previous: 'Previous', next: 'Next', number: 'Page {n}' },
   rounds: {
@@ -201,6 +203,7 @@ const en: typeof zh = {
     failedRate: 'Failed',
     drill: 'Drill down',
     live: 'Live',
+    export: 'Export xlsx',
     trend: 'Across rounds',
   },
   errors: {

@@ -58,6 +58,7 @@ export default {
     readOnly: '此清单当前不可编辑',
     prefilled: '上一轮带入，请确认',
     items: '项',
+    export: '导出评分表',
     periods: '逐期公开日期',
     files: '佐证文件',
     interpretationOn: '政策解读发布日期',
@@ -98,6 +99,7 @@ export default {
     note: '说明（记录整改与退回时必填）',
     cancel: '取消',
     confirm: '确定',
+    export: '导出整改清单',
   },
   page: { previous: '上一页', next: '下一页', number: '第 {n} 页' },
   rounds: {
@@ -199,6 +201,7 @@ export default {
     failedRate: '失分比例',
     drill: '下钻',
     live: '实时更新',
+    export: '导出 xlsx',
     trend: '历轮趋势',
   },
   errors: {
