@@ -1,6 +1,6 @@
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
+import 'element-plus/theme-chalk/base.css'
+import { vLoading } from 'element-plus'
+import 'element-plus/theme-chalk/el-loading.css'
 import { createApp } from 'vue'
 import { whenSessionEnds } from './api/client'
 import { session } from './api/session'
@@ -17,4 +17,4 @@ whenSessionEnds((message) => {
   if (here.name !== 'login') void router.push({ name: 'login', query: { next: here.fullPath } })
 })
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(i18n).use(router).mount('#app')
+createApp(App).directive('loading', vLoading).use(i18n).use(router).mount('#app')
