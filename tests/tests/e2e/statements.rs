@@ -13,6 +13,11 @@ use super::comparison::{submit_with_gaps, until_city_counts};
 
 /// Runs `query` and returns the statements it took.
 async fn statements(app: &TestApp, token: &str, query: &str, vars: Value) -> u32 {
+    answered(app, token, query, vars).await.0
+}
+
+/// Runs `query`: the statements it took and its `data`.
+async fn answered(app: &TestApp, token: &str, query: &str, vars: Value) -> (u32, Value) {
     let response = app
         .client
         .post(app.url("/graphql"))
@@ -28,7 +33,7 @@ async fn statements(app: &TestApp, token: &str, query: &str, vars: Value) -> u32
         .unwrap();
     let body: Value = response.json().await.unwrap();
     assert!(body.get("errors").is_none(), "{body}");
-    n
+    (n, body["data"].clone())
 }
 
 const COMPARISON: &str = "query($r: ID!, $p: ID!) { comparison(roundId: $r, parentId: $p) {
@@ -112,29 +117,11 @@ async fn a_review_queue_of_thirty_one_costs_what_a_queue_of_one_does() {
     let round = open_round(&app, &world, None).await;
     submit_with_gaps(&app, &world, &world.heping, &[1]).await;
     let reviewer = world.login(&app, &world.shenyang, Role::Admin).await;
-    let queue = |app: &TestApp| {
-        let reviewer = reviewer.clone();
-        let client = app.client.clone();
-        let url = app.url("/graphql");
-        async move {
-            let response = client
-                .post(url)
-                .bearer_auth(&reviewer)
-                .json(&json!({ "query": QUEUE }))
-                .send()
-                .await
-                .unwrap();
-            let n: u32 = response.headers()["x-sql-statements"]
-                .to_str()
-                .unwrap()
-                .parse()
-                .unwrap();
-            let body: Value = response.json().await.unwrap();
-            assert!(body.get("errors").is_none(), "{body}");
-            (n, body["data"]["reviewQueue"].as_array().unwrap().clone())
-        }
+    let queue = async || {
+        let (n, data) = answered(&app, &reviewer, QUEUE, json!({})).await;
+        (n, data["reviewQueue"].as_array().unwrap().clone())
     };
-    let (one, rows) = queue(&app).await;
+    let (one, rows) = queue().await;
     assert_eq!(rows.len(), 1);
     assert_eq!(
         rows[0]["org"]["parent"]["name"],
@@ -160,7 +147,7 @@ async fn a_review_queue_of_thirty_one_costs_what_a_queue_of_one_does() {
         added.join(",")
     ))
     .await;
-    let (many, rows) = queue(&app).await;
+    let (many, rows) = queue().await;
     assert_eq!(rows.len(), 31);
     assert!(
         rows.iter()

@@ -2,7 +2,7 @@
 // session cookie the server set at sign-in. Errors come back as `ApiError` carrying
 // the server's `extensions.code` so pages can say what went wrong in words.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
-import { print } from 'graphql'
+import { getOperationAST, print } from 'graphql'
 import { type Client, createClient } from 'graphql-ws'
 
 export interface FieldProblem {
@@ -44,6 +44,20 @@ export function toApiError(errors: GraphqlError[]): ApiError {
 
 const printed = new WeakMap<object, string>()
 
+/** POSTs JSON with the session cookie; a network failure becomes a NETWORK error. */
+export async function postJson(path: string, body: unknown): Promise<Response> {
+  try {
+    return await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError('无法连接服务器，请检查网络', 'NETWORK')
+  }
+}
+
 export async function request<R, V extends Record<string, unknown>>(
   document: TypedDocumentNode<R, V>,
   variables?: V,
@@ -53,21 +67,12 @@ export async function request<R, V extends Record<string, unknown>>(
     query = print(document)
     printed.set(document, query)
   }
-  let response: Response
-  try {
-    response = await fetch('/graphql', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    })
-  } catch {
-    throw new ApiError('无法连接服务器，请检查网络', 'NETWORK')
-  }
+  const response = await postJson('/graphql', { query, variables })
   const body = (await response.json().catch(() => ({}))) as { data?: R; errors?: GraphqlError[] }
   if (body.errors?.length) {
     const error = toApiError(body.errors)
-    if (error.code === 'UNAUTHENTICATED' && !(query.startsWith('query Me') || query.includes(' me {'))) onSessionEnded(error.message)
+    // `Me` is how the app asks whether anyone is signed in; its answer is not news.
+    if (error.code === 'UNAUTHENTICATED' && getOperationAST(document)?.name?.value !== 'Me') onSessionEnded(error.message)
     throw error
   }
   if (!response.ok || !body.data) throw new ApiError(`服务器错误（${response.status}）`, 'INTERNAL')

@@ -2,7 +2,7 @@
 // the page never sees; `me` tells the page who it is.
 import { reactive } from 'vue'
 import { MeDocument, type MeQuery } from '../generated/graphql'
-import { ApiError, request } from './client'
+import { ApiError, postJson, request } from './client'
 
 export type Viewer = MeQuery['me']
 
@@ -26,17 +26,7 @@ export async function loadViewer(): Promise<Viewer | null> {
 }
 
 export async function login(username: string, password: string): Promise<void> {
-  let response: Response
-  try {
-    response = await fetch('/auth/login', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    })
-  } catch {
-    throw new ApiError('无法连接服务器，请检查网络', 'NETWORK')
-  }
+  const response = await postJson('/auth/login', { username, password })
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
     throw new ApiError(body.message ?? `登录失败（${response.status}）`, body.code ?? 'INTERNAL')
@@ -46,7 +36,7 @@ export async function login(username: string, password: string): Promise<void> {
 }
 
 export async function logout(): Promise<void> {
-  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {})
+  await postJson('/auth/logout', {}).catch(() => {})
   session.viewer = null
 }
 
