@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, NotSet, Set};
 use serde_json::Value;
-use touming_worker::entity::{audit_event, org};
+use touming_store::entity::{audit_event, org};
 
 /// Who did it: a signed-in user, or (for failed logins) only the name that was tried.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use touming_domain::{Calendar, YearSchedule};
-use touming_worker::entity::{calendar_year, org};
+use touming_store::entity::{calendar_year, org};
 
 use crate::audit::{self, Actor, Entry};
 use crate::error::{ApiError, ApiResult};

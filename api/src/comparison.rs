@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use touming_domain::catalogue::{Item, diff};
 use touming_domain::scoring::{ItemTally, Points, Tally, competition_ranks, item_key};
 use touming_domain::{OrgKind, OrgPath};
-use touming_worker::entity::{catalogue_item, org, round, round_catalogue};
+use touming_store::entity::{catalogue_item, org, round, round_catalogue};
 
 use crate::error::{ApiError, ApiResult};
 use crate::figures::{Figure, figures};

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use touming_domain::OrgKind;
 use touming_domain::assessment::AssignmentStatus;
 use touming_domain::scoring::{Coverage, Grade, Indicators, Spread, Tally};
-use touming_worker::entity::{assignment, org, rollup, round, score};
+use touming_store::entity::{assignment, org, rollup, round, score};
 
 use crate::error::{ApiError, ApiResult};
 

@@ -1,17 +1,16 @@
-//! The Touming server: GraphQL API, authentication, tenancy guard, and the `touming`
-//! command line. See ARCHITECTURE.md for the map.
+//! The Touming server: GraphQL API, authentication, the tenancy guard and the services
+//! behind the mutations. The `touming` command is the `cli/` crate. See
+//! ARCHITECTURE.md for the map.
 
 pub mod app;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
-pub mod bench;
 pub mod calendar;
 pub mod catalogue;
 pub mod comparison;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod figures;

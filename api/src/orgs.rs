@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use touming_domain::{OrgKind, OrgPath, check_placement};
-use touming_worker::entity::org;
+use touming_store::entity::org;
 
 use crate::audit::{self, Actor, Entry};
 use crate::error::{ApiError, ApiResult};

@@ -16,8 +16,8 @@ use touming_domain::assessment::{
     AssignmentStatus, RectificationAction, RectificationStatus, RoundStatus,
 };
 use touming_domain::scoring::ChecklistScore;
+use touming_store::entity::{answer, assignment, org, rectification, round, score};
 use touming_worker::clock::today_in_china;
-use touming_worker::entity::{answer, assignment, org, rectification, round, score};
 
 use crate::audit::{self, Entry};
 use crate::error::{ApiError, ApiResult};

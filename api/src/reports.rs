@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use touming_domain::scoring::ChecklistScore;
-use touming_worker::entity::rectification;
+use touming_store::entity::rectification;
 
 use crate::comparison::{Comparison, coverage_milli};
 

@@ -9,7 +9,7 @@
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use touming_domain::{OrgKind, Role};
-use touming_worker::entity::{
+use touming_store::entity::{
     assignment, audit_event, catalogue, catalogue_version, notification, org, rectification, round,
     user,
 };

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use touming_domain::{Role, check_password};
-use touming_worker::entity::{org, user};
+use touming_store::entity::{org, user};
 
 use crate::audit::{self, Actor, Entry};
 use crate::auth::Viewer;

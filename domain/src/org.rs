@@ -42,6 +42,11 @@ impl OrgKind {
         }
     }
 
+    /// The stored code, exactly (`from_str` also takes user input in any case).
+    pub fn parse(code: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             OrgKind::Platform => "平台",

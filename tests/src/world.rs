@@ -6,7 +6,7 @@ use touming_api::audit::Actor;
 use touming_api::orgs::{self, NewOrg};
 use touming_api::users::{self, NewUser};
 use touming_domain::{CreditCode, OrgKind, Role};
-use touming_worker::entity::org;
+use touming_store::entity::org;
 
 use crate::TestApp;
 

@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use crate::entity::session;
+use touming_store::entity::session;
 
 /// Deletes sessions that expired or were revoked more than a day ago; returns how many.
 pub async fn purge_sessions(db: &DatabaseConnection) -> Result<u64, DbErr> {

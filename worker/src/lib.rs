@@ -1,15 +1,14 @@
-//! Touming's background work and the persisted model it shares with the api.
+//! Touming's background work: scoring and roll-up, reminders, housekeeping, and the
+//! queue and events that carry it. The persisted model is `touming-store`.
 //!
 //! Jobs travel over a [`queue::JobQueue`]: Redis Streams with a consumer group in
 //! production, a tokio channel in the embedded default. A message is only a nudge;
 //! the database stays the truth, so a lost message delays work but loses nothing.
 
 pub mod clock;
-pub mod entity;
 pub mod events;
 pub mod housekeeping;
 pub mod job;
-pub mod model;
 pub mod queue;
 pub mod reminders;
 pub mod runner;

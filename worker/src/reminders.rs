@@ -7,7 +7,9 @@ use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, NotSet, QueryFilter, Set};
 
-use crate::entity::{assignment, notification, round};
+use touming_domain::assessment::{AssignmentStatus, RoundStatus};
+use touming_store::entity::{assignment, notification, round};
+use touming_store::stored;
 
 pub const DEADLINE_KIND: &str = "deadline_reminder";
 
@@ -62,7 +64,12 @@ impl Notifier for DatabaseNotifier {
     }
 }
 
-const PENDING: [&str; 3] = ["NOT_STARTED", "DRAFT", "RETURNED"];
+/// Checklists their org still has to submit.
+const PENDING: [AssignmentStatus; 3] = [
+    AssignmentStatus::NotStarted,
+    AssignmentStatus::Draft,
+    AssignmentStatus::Returned,
+];
 
 /// Finds the checklists due for a reminder on `today` and notifies each; returns how
 /// many were considered (already-notified ones are skipped by the notifier).
@@ -72,7 +79,7 @@ pub async fn send(
     today: NaiveDate,
 ) -> Result<usize, DbErr> {
     let rounds = round::Entity::find()
-        .filter(round::Column::Status.eq("OPEN"))
+        .filter(round::Column::Status.eq(stored(RoundStatus::Open)))
         .all(db)
         .await?;
     let mut sent = 0;
@@ -83,7 +90,7 @@ pub async fn send(
         }
         let pending = assignment::Entity::find()
             .filter(assignment::Column::RoundId.eq(round.id))
-            .filter(assignment::Column::Status.is_in(PENDING))
+            .filter(assignment::Column::Status.is_in(PENDING.map(stored)))
             .all(db)
             .await?;
         for a in pending {

@@ -97,7 +97,7 @@ impl Worker {
 
     async fn publish(
         &self,
-        outcome: Result<Option<RollupChanged>, crate::model::ModelError>,
+        outcome: Result<Option<RollupChanged>, crate::scoring::ScoringError>,
     ) -> Result<(), String> {
         match outcome {
             Ok(Some(change)) => {

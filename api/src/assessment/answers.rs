@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QuerySelect, Set};
 use serde_json::json;
 use touming_domain::assessment::{Answer, InterpretationForm};
-use touming_worker::entity::{answer, evidence_file};
+use touming_store::entity::{answer, evidence_file};
 
 use crate::error::{ApiError, ApiResult};
 

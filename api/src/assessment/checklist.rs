@@ -17,7 +17,7 @@ use touming_domain::assessment::{
     Answer, AnswerProblem, AssignmentStatus, ReviewDecision, RoundStatus, check_draft,
     check_submission,
 };
-use touming_worker::entity::{
+use touming_store::entity::{
     answer, assignment, assignment_event, assignment_snapshot, org, review_comment, round,
 };
 

@@ -13,7 +13,7 @@ use serde_json::json;
 use touming_domain::OrgKind;
 use touming_domain::assessment::{AssignmentStatus, RoundStatus, ScoringPolicy};
 use touming_domain::catalogue::VersionStatus;
-use touming_worker::entity::{
+use touming_store::entity::{
     answer, assignment, catalogue_item, catalogue_version, org, round, round_catalogue,
 };
 

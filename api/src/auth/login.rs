@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
-use touming_worker::entity::{org, session, user};
+use touming_store::entity::{org, session, user};
 
 use super::password::Verified;
 use super::session::{self as sessions, Started};

@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, Set,
 };
 use touming_domain::Role;
-use touming_worker::entity::{org, session, user};
+use touming_store::entity::{org, session, user};
 
 use super::token::{new_token, token_hash};
 use crate::audit::Actor;

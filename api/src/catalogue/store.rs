@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use touming_domain::OrgKind;
 use touming_domain::catalogue::{Item, VersionStatus};
-use touming_worker::entity::{catalogue, catalogue_item, catalogue_version, org};
+use touming_store::entity::{catalogue, catalogue_item, catalogue_version, org};
 use touming_worker::model;
 
 use super::builtin;

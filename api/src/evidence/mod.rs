@@ -18,7 +18,7 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use touming_domain::assessment::AssignmentStatus;
-use touming_worker::entity::{assignment, evidence_file, org};
+use touming_store::entity::{assignment, evidence_file, org};
 
 use crate::audit::{self, Entry};
 use crate::config::EvidenceConfig;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use touming_domain::assessment::{self as domain, AssignmentStatus as DomainStatus};
-use touming_worker::entity::{assignment, assignment_snapshot, org, review_comment};
+use touming_store::entity::{assignment, assignment_snapshot, org, review_comment};
 
 use super::batch;
 use super::catalogues::{CatalogueVersion, Channel};
@@ -411,7 +411,7 @@ impl Assignment {
     }
 }
 
-pub struct EvidenceFile(pub touming_worker::entity::evidence_file::Model);
+pub struct EvidenceFile(pub touming_store::entity::evidence_file::Model);
 
 #[Object]
 impl EvidenceFile {
@@ -498,7 +498,7 @@ impl AssignmentQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<super::page::Page<Notification>> {
-        use touming_worker::entity::notification;
+        use touming_store::entity::notification;
         let guard = ctx.guard()?;
         let select = guard.notifications();
         Ok(super::page::page(
@@ -543,7 +543,7 @@ impl AssignmentQuery {
             .await?;
         let self_check_rounds: std::collections::HashSet<i64> = guard
             .rounds()
-            .filter(touming_worker::entity::round::Column::SelfCheck.eq(true))
+            .filter(touming_store::entity::round::Column::SelfCheck.eq(true))
             .all(db)
             .await?
             .into_iter()
@@ -566,7 +566,7 @@ impl AssignmentQuery {
 }
 
 /// A notification for the caller's org, e.g. a deadline reminder.
-pub struct Notification(pub touming_worker::entity::notification::Model);
+pub struct Notification(pub touming_store::entity::notification::Model);
 
 #[Object]
 impl Notification {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use touming_worker::entity::{answer, assignment_event, catalogue_item, org, rectification, round};
+use touming_store::entity::{answer, assignment_event, catalogue_item, org, rectification, round};
 
 use crate::auth::Viewer;
 use crate::error::ApiError;

@@ -6,7 +6,7 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use touming_domain::catalogue::{self as domain, DueRule, Item, TimeLimit, VersionStatus};
-use touming_worker::entity::{catalogue, catalogue_item, catalogue_version, org};
+use touming_store::entity::{catalogue, catalogue_item, catalogue_version, org};
 
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};

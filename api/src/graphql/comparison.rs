@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use touming_domain::catalogue::Item;
-use touming_worker::entity::round;
+use touming_store::entity::round;
 
 use super::context::ContextExt;
 use super::scores::{Rollup, percent};

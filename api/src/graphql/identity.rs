@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 use serde_json::json;
 use touming_domain::Role as DomainRole;
-use touming_worker::entity::{audit_event, user};
+use touming_store::entity::{audit_event, user};
 
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 use touming_domain::Role as DomainRole;
-use touming_worker::entity::org;
+use touming_store::entity::org;
 
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};

@@ -4,8 +4,8 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, QueryFilter};
+use touming_store::entity::{org, rectification};
 use touming_worker::clock::today_in_china;
-use touming_worker::entity::{org, rectification};
 
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};

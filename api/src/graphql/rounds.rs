@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use touming_domain::assessment::{AssignmentStatus, ScoringPolicy};
-use touming_worker::entity::{assignment, round, round_catalogue};
+use touming_store::entity::{assignment, round, round_catalogue};
 
 use super::catalogues::CatalogueVersion;
 use super::context::ContextExt;

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use touming_domain::scoring::{self, ChecklistScore};
-use touming_worker::entity::{org, round, score};
+use touming_store::entity::{org, round, score};
 
 use super::context::ContextExt;
 use super::types::Org;

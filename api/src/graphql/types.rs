@@ -3,7 +3,7 @@
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-use touming_worker::entity::{audit_event, org, user};
+use touming_store::entity::{audit_event, org, user};
 
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};

@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use touming_domain::OrgKind;
 use touming_domain::scoring::ChecklistScore;
+use touming_store::entity::{org, rectification, round, score};
 use touming_worker::clock::today_in_china;
-use touming_worker::entity::{org, rectification, round, score};
 
 use super::App;
 use super::auth::error_response;

@@ -66,6 +66,37 @@ pub enum InterpretationForm {
     MediaInterview,
 }
 
+impl InterpretationForm {
+    pub const ALL: [InterpretationForm; 7] = [
+        InterpretationForm::Text,
+        InterpretationForm::Graphic,
+        InterpretationForm::Video,
+        InterpretationForm::Audio,
+        InterpretationForm::Animation,
+        InterpretationForm::QAndA,
+        InterpretationForm::MediaInterview,
+    ];
+
+    /// The code as serialised and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterpretationForm::Text => "TEXT",
+            InterpretationForm::Graphic => "GRAPHIC",
+            InterpretationForm::Video => "VIDEO",
+            InterpretationForm::Audio => "AUDIO",
+            InterpretationForm::Animation => "ANIMATION",
+            InterpretationForm::QAndA => "Q_AND_A",
+            InterpretationForm::MediaInterview => "MEDIA_INTERVIEW",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<InterpretationForm> {
+        InterpretationForm::ALL
+            .into_iter()
+            .find(|f| f.as_str() == code)
+    }
+}
+
 /// One publication of a periodic item (monthly, quarterly, yearly).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodRecord {
@@ -91,4 +122,19 @@ pub struct Answer {
     pub note: Option<String>,
     #[serde(default)]
     pub periods: Vec<PeriodRecord>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_codes_are_the_serialised_names() {
+        for form in InterpretationForm::ALL {
+            let json = serde_json::to_value(form).unwrap();
+            assert_eq!(json.as_str(), Some(form.as_str()));
+            assert_eq!(InterpretationForm::parse(form.as_str()), Some(form));
+        }
+        assert_eq!(InterpretationForm::parse("q_and_a"), None);
+    }
 }

@@ -48,6 +48,11 @@ impl Channel {
         }
     }
 
+    /// The stored code, exactly (`from_str` also takes labels and any case).
+    pub fn parse(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
     /// The label Touming writes in exported spreadsheets (and reads back).
     pub fn label(self) -> &'static str {
         match self {

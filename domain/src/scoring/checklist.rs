@@ -34,6 +34,22 @@ pub enum Grade {
 }
 
 impl Grade {
+    pub const ALL: [Grade; 4] = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail];
+
+    /// The code as serialised and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Excellent => "EXCELLENT",
+            Grade::Good => "GOOD",
+            Grade::Pass => "PASS",
+            Grade::Fail => "FAIL",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Grade> {
+        Grade::ALL.into_iter().find(|g| g.as_str() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Grade::Excellent => "优秀",
@@ -413,6 +429,16 @@ mod tests {
     use super::*;
     use crate::assessment::PeriodRecord;
     use crate::catalogue::{Audience, Channel, DisclosureMode, DueRule, Period};
+
+    #[test]
+    fn grade_codes_are_the_serialised_names() {
+        for grade in Grade::ALL {
+            let json = serde_json::to_value(grade).unwrap();
+            assert_eq!(json.as_str(), Some(grade.as_str()));
+            assert_eq!(Grade::parse(grade.as_str()), Some(grade));
+        }
+        assert_eq!(Grade::parse("优秀"), None);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -785,7 +785,7 @@ async fn a_reviewer_rejects_a_not_applicable_and_it_counts_as_not_disclosed() {
 pub async fn fill_and_submit(
     app: &TestApp,
     world: &World,
-    org: &touming_worker::entity::org::Model,
+    org: &touming_store::entity::org::Model,
     disclosed: usize,
 ) -> (String, String) {
     let token = world.login(app, org, Role::Filler).await;

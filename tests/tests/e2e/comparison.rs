@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 use touming_domain::Role;
+use touming_store::entity::org;
 use touming_tests::{TestApp, World, error_code, spawn_app};
-use touming_worker::entity::org;
 
 use super::checklists::{SAVE, SUBMIT, full_answers, mine, open_round};
 use super::scores::until;

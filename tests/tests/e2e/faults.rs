@@ -8,9 +8,9 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use touming_domain::Role;
+use touming_store::entity::{org, rollup, score};
 use touming_tests::process::{RedisServer, WorkerProcess};
 use touming_tests::{TestApp, World, spawn_app_with};
-use touming_worker::entity::{org, rollup, score};
 use touming_worker::scoring::Scorer;
 
 use super::checklists::{fill_and_submit, open_round};

@@ -156,8 +156,8 @@ async fn a_password_hashed_with_old_parameters_is_rehashed_at_login() {
     ))
     .await;
     app.login("210102-filler", PASSWORD).await;
-    let stored = touming_worker::entity::user::Entity::find()
-        .filter(touming_worker::entity::user::Column::Username.eq("210102-filler"))
+    let stored = touming_store::entity::user::Entity::find()
+        .filter(touming_store::entity::user::Column::Username.eq("210102-filler"))
         .one(&app.db)
         .await
         .unwrap()

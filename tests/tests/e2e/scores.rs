@@ -39,7 +39,7 @@ async fn a_submitted_checklist_is_scored_and_the_regions_above_follow() {
     let round = open_round(&app, &world, None).await;
     let province = world.login(&app, &world.liaoning, Role::Admin).await;
     let vars =
-        |org: &touming_worker::entity::org::Model| json!({ "r": round, "o": org.id.to_string() });
+        |org: &touming_store::entity::org::Model| json!({ "r": round, "o": org.id.to_string() });
 
     // The county: half its applicable items disclosed on time, the rest not applicable.
     let filler = world.login(&app, &world.heping, Role::Filler).await;
@@ -376,7 +376,7 @@ async fn the_same_job_delivered_twice_changes_nothing() {
 
     let province_rollup = || async {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        use touming_worker::entity::rollup;
+        use touming_store::entity::rollup;
         rollup::Entity::find()
             .filter(rollup::Column::OrgId.eq(world.liaoning.id))
             .one(&app.db)

@@ -36,7 +36,7 @@ async fn a_session_ends_after_twelve_hours_however_active() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let token = world.login(&app, &world.heping, Role::Filler).await;
-    let row = touming_worker::entity::session::Entity::find()
+    let row = touming_store::entity::session::Entity::find()
         .one(&app.db)
         .await
         .unwrap()

@@ -60,7 +60,7 @@ async fn snapshot(app: &TestApp) -> (i64, i64, i64) {
 
 async fn actor_id(app: &TestApp, username: &str) -> String {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use touming_worker::entity::user;
+    use touming_store::entity::user;
     user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(&app.db)

@@ -4,16 +4,16 @@
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, NotSet, Set};
 use touming_domain::Role;
+use touming_store::entity::session;
 use touming_tests::{World, spawn_app};
 use touming_worker::Job;
-use touming_worker::entity::session;
 
 #[tokio::test]
 async fn purging_sessions_removes_only_those_that_ended_a_day_ago() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     world.login(&app, &world.heping, Role::Filler).await;
-    let user_id = touming_worker::entity::user::Entity::find()
+    let user_id = touming_store::entity::user::Entity::find()
         .one(&app.db)
         .await
         .unwrap()
@@ -66,7 +66,7 @@ async fn a_job_that_keeps_failing_is_retried_then_dead_lettered_with_its_error()
     .await;
     let world = World::build(&app).await;
     super::checklists::open_round(&app, &world, None).await;
-    let assignment = touming_worker::entity::assignment::Entity::find()
+    let assignment = touming_store::entity::assignment::Entity::find()
         .one(&app.db)
         .await
         .unwrap()

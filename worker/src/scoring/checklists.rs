@@ -3,17 +3,18 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use touming_domain::assessment::Answer;
 use touming_domain::catalogue::Item;
 use touming_domain::scoring::{ChecklistScore, ScoringInput, Tally, score_checklist};
 
+use super::RoundContext;
 use super::regions::IN_CHUNK;
-use super::{RoundContext, corrupt};
-use crate::entity::{answer, assignment, score};
-use crate::model::{self, ModelError};
+use touming_store::StoreError;
+use touming_store::answers::answer_from_row;
+use touming_store::entity::{answer, assignment, score};
+use touming_store::scores::{ScoreOf, score_to_row};
 
 /// A checklist's score and the checklist version it was computed from.
 pub(super) struct Scored {
@@ -55,7 +56,7 @@ pub(super) fn score(
 pub(super) async fn load_answers(
     db: &DatabaseConnection,
     checklists: &[assignment::Model],
-) -> Result<HashMap<i64, Vec<Answer>>, ModelError> {
+) -> Result<HashMap<i64, Vec<Answer>>, StoreError> {
     let ids: Vec<i64> = checklists.iter().map(|a| a.id).collect();
     let mut out: HashMap<i64, Vec<Answer>> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
@@ -66,7 +67,7 @@ pub(super) async fn load_answers(
         for row in &rows {
             out.entry(row.assignment_id)
                 .or_default()
-                .push(model::answer_from_row(row)?);
+                .push(answer_from_row(row)?);
         }
     }
     // Scoring does not depend on order, but the stored explanation should not change
@@ -77,27 +78,14 @@ pub(super) async fn load_answers(
     Ok(out)
 }
 
-fn to_row(s: &Scored) -> Result<score::ActiveModel, ModelError> {
-    let r = &s.result;
-    Ok(score::ActiveModel {
-        assignment_id: Set(s.assignment_id),
-        round_id: Set(s.round_id),
-        org_id: Set(s.org_id),
-        answers_version: Set(s.answers_version),
-        total_milli: Set(r.total_milli as i64),
-        max_milli: Set(r.max_milli as i64),
-        percent_milli: Set(r.percent_milli as i32),
-        grade: Set(serde_json::to_value(r.grade)
-            .map_err(corrupt)?
-            .as_str()
-            .unwrap_or("FAIL")
-            .to_owned()),
-        veto_failed: Set(r.veto_failed),
-        detail: Set(serde_json::to_string(r).map_err(corrupt)?),
-        indicators: Set(serde_json::to_string(&r.indicators).map_err(corrupt)?),
-        tally: Set(serde_json::to_string(&s.tally).map_err(corrupt)?),
-        computed_at: Set(Utc::now()),
-    })
+fn to_row(s: &Scored) -> score::ActiveModel {
+    let of = ScoreOf {
+        assignment_id: s.assignment_id,
+        round_id: s.round_id,
+        org_id: s.org_id,
+        answers_version: s.answers_version,
+    };
+    score_to_row(of, &s.result, &s.tally)
 }
 
 /// Rows per statement: a score's explanation runs to tens of kilobytes, and short
@@ -108,9 +96,9 @@ const WRITE_CHUNK: usize = 100;
 /// [`settle`], once the roll-ups above them are written too, clears the mark — so a
 /// crash in between leaves work the reconciler will redo, never a roll-up that
 /// disagrees with its checklists.
-pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<(), ModelError> {
+pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<(), StoreError> {
     for chunk in scored.chunks(WRITE_CHUNK) {
-        let rows = chunk.iter().map(to_row).collect::<Result<Vec<_>, _>>()?;
+        let rows: Vec<_> = chunk.iter().map(to_row).collect();
         score::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::column(score::Column::AssignmentId)
@@ -136,7 +124,7 @@ pub(super) async fn store(db: &DatabaseConnection, scored: &[Scored]) -> Result<
 
 /// Clears the stale mark of these checklists where the stored score was computed from
 /// the version in force; a checklist saved meanwhile stays stale and is scored again.
-pub(super) async fn settle(db: &DatabaseConnection, ids: &[i64]) -> Result<(), ModelError> {
+pub(super) async fn settle(db: &DatabaseConnection, ids: &[i64]) -> Result<(), StoreError> {
     for chunk in ids.chunks(IN_CHUNK) {
         assignment::Entity::update_many()
             .col_expr(assignment::Column::ScoreStale, Expr::value(false))

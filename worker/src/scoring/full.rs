@@ -8,21 +8,21 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::mpsc;
 use touming_domain::assessment::Answer;
 
-use super::{RoundContext, Scorer, checklists, corrupt, regions};
-use crate::entity::{assignment, org};
+use super::{RoundContext, Scorer, ScoringError, checklists, regions};
 use crate::events::RollupChanged;
-use crate::model::ModelError;
+use touming_store::StoreError;
+use touming_store::entity::{assignment, org};
 
 /// Checklists per chunk: big enough that round trips stop mattering, small enough that
 /// a national round's answers never sit in memory at once.
 const CHUNK: usize = 500;
 
-type Loaded = Result<(Vec<assignment::Model>, HashMap<i64, Vec<Answer>>), ModelError>;
+type Loaded = Result<(Vec<assignment::Model>, HashMap<i64, Vec<Answer>>), StoreError>;
 
 pub(super) async fn rescore(
     scorer: &Scorer,
     ctx: &RoundContext,
-) -> Result<RollupChanged, ModelError> {
+) -> Result<RollupChanged, ScoringError> {
     let db = &scorer.db;
     let all = assignment::Entity::find()
         .filter(assignment::Column::RoundId.eq(ctx.round.id))
@@ -46,7 +46,7 @@ pub(super) async fn rescore(
             }
         })
     };
-    let mut writing: Option<tokio::task::JoinHandle<Result<(), ModelError>>> = None;
+    let mut writing: Option<tokio::task::JoinHandle<Result<(), StoreError>>> = None;
     while let Some(loaded) = rx.recv().await {
         let (chunk, answers) = loaded?;
         let mut items = HashMap::new();
@@ -65,10 +65,9 @@ pub(super) async fn rescore(
                 })
                 .collect::<Vec<_>>()
         })
-        .await
-        .map_err(corrupt)?;
+        .await?;
         if let Some(previous) = writing.take() {
-            previous.await.map_err(corrupt)??;
+            previous.await??;
         }
         let db = db.clone();
         writing = Some(tokio::spawn(async move {
@@ -76,15 +75,15 @@ pub(super) async fn rescore(
         }));
     }
     if let Some(last) = writing {
-        last.await.map_err(corrupt)??;
+        last.await??;
     }
-    reader.await.map_err(corrupt)?;
+    reader.await?;
 
     let Some(owner) = org::Entity::find_by_id(ctx.round.owner_org_id)
         .one(db)
         .await?
     else {
-        return Err(corrupt(format!("round {} has no owner org", ctx.round.id)));
+        return Err(ScoringError::NoOwner(ctx.round.id));
     };
     let rollups = regions::recompute_subtree(db, ctx, &owner).await?;
     let ids: Vec<i64> = all.iter().map(|a| a.id).collect();

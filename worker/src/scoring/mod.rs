@@ -24,21 +24,31 @@ use touming_domain::assessment::ScoringPolicy;
 use touming_domain::catalogue::Item;
 
 use crate::clock::today_in_china;
-use crate::entity::{assignment, round};
 use crate::events::RollupChanged;
-use crate::model::{self, ModelError};
+use touming_domain::assessment::RoundStatus;
+use touming_store::entity::{assignment, round};
+use touming_store::round::{is_closed, policy};
+use touming_store::{StoreError, stored};
 
-fn corrupt(e: impl std::fmt::Display) -> ModelError {
-    ModelError::Corrupt(e.to_string())
+/// Why scoring a batch or a round failed. The job that asked for it fails with this
+/// text in the log and the job stream, and is retried (see `runner`).
+#[derive(Debug, thiserror::Error)]
+pub enum ScoringError {
+    /// Reading or writing the model failed, or a stored value was unreadable.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A scoring or writing task panicked or was cancelled.
+    #[error("scoring task: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// The round's owner org is gone: a hand edit of the database.
+    #[error("round {0} has no owner org")]
+    NoOwner(i64),
 }
 
-pub fn policy(round: &round::Model) -> Result<ScoringPolicy, ModelError> {
-    serde_json::from_str(&round.policy).map_err(corrupt)
-}
-
-/// Closed rounds count unsubmitted checklists as 0.
-pub fn is_closed(round: &round::Model) -> bool {
-    matches!(round.status.as_str(), "CLOSED" | "PUBLISHED")
+impl From<sea_orm::DbErr> for ScoringError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ScoringError::Store(e.into())
+    }
 }
 
 /// Everything a round's scoring needs besides the checklists themselves.
@@ -51,13 +61,13 @@ struct RoundContext {
 }
 
 impl RoundContext {
-    async fn load(db: &DatabaseConnection, round_id: i64) -> Result<Option<Self>, ModelError> {
+    async fn load(db: &DatabaseConnection, round_id: i64) -> Result<Option<Self>, StoreError> {
         let Some(round) = round::Entity::find_by_id(round_id).one(db).await? else {
             return Ok(None);
         };
         Ok(Some(Self {
             policy: policy(&round)?,
-            calendar: Arc::new(model::calendar(db).await?),
+            calendar: Arc::new(touming_store::calendar::calendar(db).await?),
             as_of: today_in_china(),
             round,
         }))
@@ -83,7 +93,7 @@ impl Scorer {
         }
     }
 
-    async fn items(&self, version_id: i64) -> Result<Arc<Vec<Item>>, ModelError> {
+    async fn items(&self, version_id: i64) -> Result<Arc<Vec<Item>>, StoreError> {
         let cached = self
             .items
             .lock()
@@ -93,7 +103,7 @@ impl Scorer {
         if let Some(items) = cached {
             return Ok(items);
         }
-        let items = Arc::new(model::version_items(&self.db, version_id).await?);
+        let items = Arc::new(touming_store::catalogue::version_items(&self.db, version_id).await?);
         self.items
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -103,7 +113,7 @@ impl Scorer {
 
     /// Scores these checklists and rolls the changes up their ancestors, each ancestor
     /// once however many of its checklists changed; one event per round.
-    pub async fn score_assignments(&self, ids: &[i64]) -> Result<Vec<RollupChanged>, ModelError> {
+    pub async fn score_assignments(&self, ids: &[i64]) -> Result<Vec<RollupChanged>, ScoringError> {
         let mut by_round: HashMap<i64, Vec<assignment::Model>> = HashMap::new();
         // The version is read before the answers: a save in between leaves the score
         // stale rather than labelling new answers with an old version.
@@ -146,7 +156,10 @@ impl Scorer {
 
     /// Rescores every checklist of a round and recomputes every roll-up, deepest
     /// first. For repair; gives exactly what the incremental path gives.
-    pub async fn rescore_round(&self, round_id: i64) -> Result<Option<RollupChanged>, ModelError> {
+    pub async fn rescore_round(
+        &self,
+        round_id: i64,
+    ) -> Result<Option<RollupChanged>, ScoringError> {
         let Some(ctx) = RoundContext::load(&self.db, round_id).await? else {
             return Ok(None);
         };
@@ -154,7 +167,7 @@ impl Scorer {
     }
 
     /// Scores up to `limit` stale checklists of open or closed rounds.
-    pub async fn reconcile(&self, limit: u64) -> Result<Vec<RollupChanged>, ModelError> {
+    pub async fn reconcile(&self, limit: u64) -> Result<Vec<RollupChanged>, ScoringError> {
         let stale: Vec<i64> = assignment::Entity::find()
             .select_only()
             .column(assignment::Column::Id)
@@ -164,7 +177,10 @@ impl Scorer {
                     sea_orm::sea_query::Query::select()
                         .column(round::Column::Id)
                         .from(round::Entity)
-                        .and_where(Expr::col(round::Column::Status).is_in(["OPEN", "CLOSED"]))
+                        .and_where(
+                            Expr::col(round::Column::Status)
+                                .is_in([stored(RoundStatus::Open), stored(RoundStatus::Closed)]),
+                        )
                         .to_owned(),
                 ),
             )

@@ -6,16 +6,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, NotSet, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use touming_domain::assessment::AssignmentStatus;
-use touming_domain::scoring::{ChildResult, Coverage, Indicators, Rollup, Tally, rollup_region};
+use touming_domain::scoring::{ChildResult, Indicators, Rollup, Tally, rollup_region};
 use touming_domain::{OrgKind, OrgPath};
 
-use super::{RoundContext, corrupt};
-use crate::entity::{assignment, org, rollup, score};
-use crate::model::ModelError;
+use super::RoundContext;
+use touming_store::StoreError;
+use touming_store::Stored;
+use touming_store::entity::{assignment, org, rollup, score};
+use touming_store::scores::{rollup_from_row, rollup_to_row, score_indicators, score_tally};
 
 /// Ids per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits.
 pub(super) const IN_CHUNK: usize = 900;
@@ -30,8 +30,8 @@ struct Node {
 }
 
 impl Node {
-    fn from_row((id, parent_id, kind, depth): (i64, Option<i64>, String, i32)) -> Option<Self> {
-        let kind: OrgKind = kind.parse().ok()?;
+    fn from_row((id, parent_id, kind, depth): NodeRow) -> Option<Self> {
+        let kind = *kind;
         let institution = kind == OrgKind::Institution;
         // Only bureaus and institutions take part; the platform org never does.
         (institution || kind.is_bureau()).then_some(Node {
@@ -42,6 +42,8 @@ impl Node {
         })
     }
 }
+
+type NodeRow = (i64, Option<i64>, Stored<OrgKind>, i32);
 
 fn node_query() -> sea_orm::Select<org::Entity> {
     org::Entity::find().select_only().columns([
@@ -55,9 +57,9 @@ fn node_query() -> sea_orm::Select<org::Entity> {
 async fn nodes(
     db: &DatabaseConnection,
     query: sea_orm::Select<org::Entity>,
-) -> Result<Vec<Node>, ModelError> {
+) -> Result<Vec<Node>, StoreError> {
     Ok(query
-        .into_tuple::<(i64, Option<i64>, String, i32)>()
+        .into_tuple::<NodeRow>()
         .all(db)
         .await?
         .into_iter()
@@ -65,24 +67,8 @@ async fn nodes(
         .collect())
 }
 
-fn stored(row: &rollup::Model) -> Result<Rollup, ModelError> {
-    Ok(Rollup {
-        composite_milli: row.composite_milli.map(|v| v.max(0) as u32),
-        coverage: Coverage {
-            expected: row.expected.max(0) as u32,
-            submitted: row.submitted.max(0) as u32,
-            approved: row.approved.max(0) as u32,
-        },
-        indicators: serde_json::from_str(&row.indicators).map_err(corrupt)?,
-        spread: row
-            .spread
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(corrupt)?,
-        tally: serde_json::from_str(&row.tally).map_err(corrupt)?,
-    })
-}
+type ChecklistRow = (i64, i64, Stored<AssignmentStatus>);
+type ScoreRow = (i64, i32, String, String);
 
 /// Checklists as the roll-up sees them, by org: status from the checklist, percent and
 /// indicators from its stored score (none yet counts as 0). `None` means every org of
@@ -91,7 +77,7 @@ async fn child_results(
     db: &DatabaseConnection,
     round_id: i64,
     org_ids: Option<&[i64]>,
-) -> Result<HashMap<i64, ChildResult>, ModelError> {
+) -> Result<HashMap<i64, ChildResult>, StoreError> {
     let select_assignments = || {
         assignment::Entity::find()
             .select_only()
@@ -113,13 +99,12 @@ async fn child_results(
             ])
             .filter(score::Column::RoundId.eq(round_id))
     };
-    let mut checklists: Vec<(i64, i64, String)> = Vec::new();
-    type Stored = (i64, i32, String, String);
-    let mut scores: HashMap<i64, Stored> = HashMap::new();
+    let mut checklists: Vec<ChecklistRow> = Vec::new();
+    let mut scores: HashMap<i64, ScoreRow> = HashMap::new();
     match org_ids {
         None => {
             checklists = select_assignments().into_tuple().all(db).await?;
-            for s in select_scores().into_tuple::<Stored>().all(db).await? {
+            for s in select_scores().into_tuple::<ScoreRow>().all(db).await? {
                 scores.insert(s.0, s);
             }
         }
@@ -128,7 +113,7 @@ async fn child_results(
                 checklists.extend(
                     select_assignments()
                         .filter(assignment::Column::OrgId.is_in(chunk.to_vec()))
-                        .into_tuple::<(i64, i64, String)>()
+                        .into_tuple::<ChecklistRow>()
                         .all(db)
                         .await?,
                 );
@@ -137,7 +122,7 @@ async fn child_results(
             for chunk in ids.chunks(IN_CHUNK) {
                 for s in select_scores()
                     .filter(score::Column::AssignmentId.is_in(chunk.to_vec()))
-                    .into_tuple::<Stored>()
+                    .into_tuple::<ScoreRow>()
                     .all(db)
                     .await?
                 {
@@ -148,12 +133,11 @@ async fn child_results(
     }
     let mut out = HashMap::with_capacity(checklists.len());
     for (id, org_id, status) in checklists {
-        let status = AssignmentStatus::parse(&status).unwrap_or(AssignmentStatus::NotStarted);
         let (percent_milli, indicators, tally) = match scores.get(&id) {
             Some((_, percent, indicators, tally)) => (
                 (*percent).max(0) as u32,
-                serde_json::from_str::<Indicators>(indicators).map_err(corrupt)?,
-                serde_json::from_str::<Tally>(tally).map_err(corrupt)?,
+                score_indicators(id, indicators)?,
+                score_tally(id, tally)?,
             ),
             None => (0, Indicators::default(), Tally::default()),
         };
@@ -239,7 +223,7 @@ pub(super) async fn recompute_subtree(
     db: &DatabaseConnection,
     ctx: &RoundContext,
     root: &org::Model,
-) -> Result<HashMap<i64, Rollup>, ModelError> {
+) -> Result<HashMap<i64, Rollup>, StoreError> {
     let (lo, hi) = root.org_path().subtree_range();
     let all = nodes(
         db,
@@ -268,7 +252,7 @@ pub(super) async fn recompute_ancestors(
     db: &DatabaseConnection,
     ctx: &RoundContext,
     org_ids: &[i64],
-) -> Result<Vec<i64>, ModelError> {
+) -> Result<Vec<i64>, StoreError> {
     let mut chain: HashSet<i64> = HashSet::new();
     for chunk in org_ids.chunks(IN_CHUNK) {
         let paths: Vec<String> = org::Entity::find()
@@ -342,7 +326,7 @@ async fn load_rollups(
     ctx: &RoundContext,
     ids: &[i64],
     rollups: &mut HashMap<i64, Rollup>,
-) -> Result<(), ModelError> {
+) -> Result<(), StoreError> {
     for chunk in ids.chunks(IN_CHUNK) {
         for row in rollup::Entity::find()
             .filter(rollup::Column::RoundId.eq(ctx.round.id))
@@ -350,7 +334,7 @@ async fn load_rollups(
             .all(db)
             .await?
         {
-            rollups.insert(row.org_id, stored(&row)?);
+            rollups.insert(row.org_id, rollup_from_row(&row)?);
         }
     }
     for id in ids {
@@ -368,31 +352,13 @@ async fn save(
     db: &DatabaseConnection,
     round_id: i64,
     rollups: &[(i64, Rollup)],
-) -> Result<(), ModelError> {
+) -> Result<(), StoreError> {
     let now = Utc::now();
     for chunk in rollups.chunks(500) {
-        let rows = chunk
+        let rows: Vec<_> = chunk
             .iter()
-            .map(|(org_id, r)| {
-                Ok(rollup::ActiveModel {
-                    id: NotSet,
-                    round_id: Set(round_id),
-                    org_id: Set(*org_id),
-                    composite_milli: Set(r.composite_milli.map(|c| c as i32)),
-                    expected: Set(r.coverage.expected as i32),
-                    submitted: Set(r.coverage.submitted as i32),
-                    approved: Set(r.coverage.approved as i32),
-                    indicators: Set(serde_json::to_string(&r.indicators).map_err(corrupt)?),
-                    spread: Set(r
-                        .spread
-                        .map(|s| serde_json::to_string(&s))
-                        .transpose()
-                        .map_err(corrupt)?),
-                    tally: Set(serde_json::to_string(&r.tally).map_err(corrupt)?),
-                    computed_at: Set(now),
-                })
-            })
-            .collect::<Result<Vec<_>, ModelError>>()?;
+            .map(|(org_id, r)| rollup_to_row(round_id, *org_id, r, now))
+            .collect();
         rollup::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::columns([rollup::Column::RoundId, rollup::Column::OrgId])

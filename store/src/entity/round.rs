@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::assessment::RoundStatus;
+
+use crate::Stored;
 
 /// An assessment round (考核轮次) of a province.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +14,7 @@ pub struct Model {
     pub period_start: Date,
     pub period_end: Date,
     pub deadline: Date,
-    /// DRAFT, OPEN, CLOSED, PUBLISHED
-    pub status: String,
+    pub status: Stored<RoundStatus>,
     /// JSON of `touming_domain::assessment::ScoringPolicy`.
     pub policy: String,
     pub reminder_days_before: i32,

@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::assessment::RectificationStatus;
+
+use crate::Stored;
 
 /// A rectification entry (整改): an item of an approved checklist that fell short of
 /// full points when its round's results were published.
@@ -20,8 +23,7 @@ pub struct Model {
     /// The score's explanation at publication: what was wrong.
     pub finding: String,
     pub deadline: Date,
-    /// OPEN, FIXED, VERIFIED, REOPENED
-    pub status: String,
+    pub status: Stored<RectificationStatus>,
     pub fix_note: Option<String>,
     /// JSON array of evidence URLs.
     pub fix_evidence: String,

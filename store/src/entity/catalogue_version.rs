@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::catalogue::VersionStatus;
+
+use crate::Stored;
 
 /// One version of a catalogue: DRAFT, then PUBLISHED (its items never change again),
 /// then RETIRED when a newer one is published.
@@ -9,7 +12,7 @@ pub struct Model {
     pub id: i64,
     pub catalogue_id: i64,
     pub label: String,
-    pub status: String,
+    pub status: Stored<VersionStatus>,
     /// xlsx, csv, yaml or builtin.
     pub source_format: String,
     pub source_name: Option<String>,

@@ -11,13 +11,13 @@ use std::time::Duration;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use touming_domain::{OrgKind, Role};
-use touming_worker::entity::{assignment, org};
+use touming_store::entity::{assignment, org};
 
 use super::comparison::PAGE_QUERY;
 use super::generate::Province;
-use crate::audit::Actor;
-use crate::state::AppState;
-use crate::users::{self, NewUser};
+use touming_api::audit::Actor;
+use touming_api::state::AppState;
+use touming_api::users::{self, NewUser};
 
 const SAVE_QUERY: &str = "mutation($a: ID!, $v: Int!, $x: [AnswerInput!]!) { \
     saveAnswers(assignmentId: $a, expectedVersion: $v, answers: $x) { version } }";
@@ -73,14 +73,14 @@ pub async fn run(
     anyhow::ensure!(users >= 2, "--load-users must be at least 2");
     let mut config = (*state.config).clone();
     config.listen = "127.0.0.1:0".into();
-    let running = crate::app::spawn(config, state.db.clone()).await?;
+    let running = touming_api::app::spawn(config, state.db.clone()).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     // With Redis the server leaves scoring to a worker process; run one beside it.
     let worker = running
         .state
         .redis
         .is_some()
-        .then(|| tokio::spawn(crate::app::worker(&running.state).run(stopped)));
+        .then(|| tokio::spawn(touming_api::app::worker(&running.state).run(stopped)));
 
     let fillers = fillers(state, province, users / 2).await?;
     let readers = readers(state, province, users - users / 2).await?;
@@ -213,7 +213,8 @@ async fn person(
         password: "Bench#2025touming".into(),
     };
     let user = users::create(state, &actor, org, new).await?;
-    let started = crate::auth::session::start(&state.db, user.id, None, &state.config.auth).await?;
+    let started =
+        touming_api::auth::session::start(&state.db, user.id, None, &state.config.auth).await?;
     Ok(started.token)
 }
 

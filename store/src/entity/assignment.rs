@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::assessment::AssignmentStatus;
+
+use crate::Stored;
 
 /// One org's checklist in a round.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,8 +12,7 @@ pub struct Model {
     pub round_id: i64,
     pub org_id: i64,
     pub version_id: i64,
-    /// NOT_STARTED, DRAFT, SUBMITTED, APPROVED, RETURNED
-    pub status: String,
+    pub status: Stored<AssignmentStatus>,
     /// Optimistic-concurrency counter: bumped by every change.
     pub version: i32,
     /// Reopened by the province after the deadline.

@@ -7,6 +7,7 @@ mod comparison;
 mod freshness;
 mod generate;
 mod load;
+pub mod report;
 
 use std::time::Instant;
 
@@ -14,7 +15,7 @@ pub use comparison::ComparisonTiming;
 pub use freshness::Freshness;
 pub use load::{Crowd, Observed};
 
-use crate::state::AppState;
+use touming_api::state::AppState;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Size {

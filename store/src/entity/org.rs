@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::OrgKind;
+
+use crate::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "org")]
@@ -6,8 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub parent_id: Option<i64>,
-    /// `PROVINCE`, `CITY`, `COUNTY` or `INSTITUTION` (see `touming_domain::OrgKind`).
-    pub kind: String,
+    pub kind: Stored<OrgKind>,
     /// GB/T 2260 division code for bureaus, unified social credit code for institutions.
     #[sea_orm(unique)]
     pub code: String,
@@ -25,10 +27,8 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
-    pub fn kind(&self) -> touming_domain::OrgKind {
-        self.kind
-            .parse()
-            .unwrap_or(touming_domain::OrgKind::Institution)
+    pub fn kind(&self) -> OrgKind {
+        *self.kind
     }
 
     pub fn org_path(&self) -> touming_domain::OrgPath {

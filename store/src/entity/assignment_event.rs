@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use touming_domain::assessment::AssignmentStatus;
+
+use crate::Stored;
 
 /// One step in a checklist's history.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,8 +15,8 @@ pub struct Model {
     pub actor_name: Option<String>,
     /// save, submit, approve, return, reopen
     pub action: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: Stored<AssignmentStatus>,
+    pub to_status: Stored<AssignmentStatus>,
     pub comment: Option<String>,
     pub snapshot_id: Option<i64>,
 }

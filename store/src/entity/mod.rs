@@ -1,5 +1,7 @@
-//! The persisted model, shared by the api and the worker processes. Plain sea-orm
-//! entities; rules about who may read what live in the api's tenancy guard.
+//! Every table as a sea-orm entity. Status and kind columns are typed
+//! ([`crate::Stored`]); JSON and comma-list columns are read and written only through
+//! this crate's conversion modules. Rules about who may read what live in the api's
+//! tenancy guard.
 
 pub mod answer;
 pub mod assignment;

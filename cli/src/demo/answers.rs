@@ -9,11 +9,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use touming_domain::assessment::{Answer, AnswerStatus, PeriodRecord};
 use touming_domain::catalogue::{Item, TimeLimit};
 use touming_domain::scoring::expected_periods;
-use touming_worker::entity::{answer, assignment, org};
+use touming_store::entity::{answer, assignment, org};
 
-use crate::assessment::answers;
-use crate::catalogue::store;
-use crate::state::AppState;
+use touming_api::assessment::answers;
+use touming_api::catalogue::store;
+use touming_api::state::AppState;
 
 /// 和平区's checklist is a draft with three items open: the browser test's filler
 /// answers them and submits. Its hospital's is left untouched for the README.
@@ -98,7 +98,7 @@ fn answer_for(item: &Item, quality: u64, dice: &mut Dice, year: i32) -> Answer {
             TimeLimit::Periodic { period, due } if disclosed => {
                 let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January");
                 let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December");
-                expected_periods(period, due, start, end, crate::assessment::today())
+                expected_periods(period, due, start, end, touming_api::assessment::today())
                     .into_iter()
                     .map(|(label, due_on)| PeriodRecord {
                         period: label,
@@ -231,7 +231,7 @@ pub async fn fill(
 /// Rectification under way on last year's round: a third verified, a quarter fixed and
 /// waiting for verification, the rest still open.
 pub async fn rectify_some(state: &AppState, round_id: i64) -> anyhow::Result<()> {
-    use touming_worker::entity::rectification;
+    use touming_store::entity::rectification;
 
     let db = &state.db;
     let ids: Vec<i64> = rectification::Entity::find()

@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use touming_store::entity::{answer, assignment, score};
 use touming_worker::Job;
-use touming_worker::entity::{answer, assignment, score};
 
 use super::generate::Province;
 use super::percentile;
-use crate::state::AppState;
+use touming_api::state::AppState;
 
 #[derive(Debug)]
 pub struct Freshness {
@@ -84,7 +84,7 @@ pub async fn measure(
 ) -> anyhow::Result<Freshness> {
     let mut events = state.events.subscribe();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(crate::app::worker(state).run(stopped));
+    let worker = tokio::spawn(touming_api::app::worker(state).run(stopped));
 
     let all: Vec<(i64, i64)> = assignment::Entity::find()
         .select_only()
@@ -164,7 +164,7 @@ pub async fn measure(
                     committed,
                 },
             );
-            crate::assessment::nudge(&state, Job::ScoreAssignment { assignment_id }).await;
+            touming_api::assessment::nudge(&state, Job::ScoreAssignment { assignment_id }).await;
             anyhow::Ok(())
         }));
     }
