@@ -16,11 +16,13 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY domain domain
 COPY migrations migrations
+COPY store store
 COPY worker worker
 COPY api api
+COPY cli cli
 COPY tests tests
 COPY config config
-RUN cargo build --release --locked -p touming-api --bin touming
+RUN cargo build --release --locked -p touming --bin touming
 
 FROM debian:bookworm-slim
 RUN apt-get update \

@@ -14,7 +14,7 @@ help:
 	@echo "make chart-test  render, lint and validate the Helm chart"
 
 demo: web
-	$(CARGO) run -p touming-api --bin touming -- demo $(DEMO_ARGS)
+	$(CARGO) run -p touming --bin touming -- demo $(DEMO_ARGS)
 
 # The web application (web/dist, served by the API at /): installed when the lock file
 # changes, rebuilt when a source changes.
@@ -30,7 +30,7 @@ web: web/dist/index.html
 
 # The fault tests run `touming work` as a process of its own: build it first.
 test: web/node_modules/.package-lock.json chart-test
-	$(CARGO) build -p touming-api --bin touming
+	$(CARGO) build -p touming --bin touming
 	$(CARGO) test --workspace
 	cd web && npm test
 
@@ -50,4 +50,4 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 schema:
-	$(CARGO) run -q -p touming-api --bin touming -- schema > api/schema.graphql
+	$(CARGO) run -q -p touming --bin touming -- schema > api/schema.graphql

@@ -1,8 +1,7 @@
 //! The working-day calendar in force: the built-in schedules with the operator's years
 //! (stored in `calendar_year`) over them.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, TransactionTrait};
 use serde_json::json;
 use touming_domain::{Calendar, YearSchedule};
 use touming_store::entity::{calendar_year, org};
@@ -11,9 +10,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::error::{ApiError, ApiResult};
 
 pub async fn effective(db: &impl ConnectionTrait) -> ApiResult<Calendar> {
-    touming_worker::model::calendar(db)
-        .await
-        .map_err(ApiError::internal)
+    Ok(touming_store::calendar::calendar(db).await?)
 }
 
 /// Adds or replaces a year (platform operator). The schedule is checked first; the
@@ -33,14 +30,7 @@ pub async fn set_year(
         .map_err(|e| ApiError::field("holidays", e.to_string()))?;
     let before = effective(db).await?.year(year).cloned();
     let txn = db.begin().await?;
-    let row = calendar_year::ActiveModel {
-        year: Set(year),
-        notice: Set(schedule.notice.clone()),
-        holidays: Set(json!(schedule.holidays).to_string()),
-        workdays: Set(json!(schedule.workdays).to_string()),
-        updated_at: Set(Utc::now()),
-        updated_by: Set(actor.id),
-    };
+    let row = touming_store::calendar::year_to_row(year, &schedule, actor.id);
     if calendar_year::Entity::find_by_id(year)
         .one(&txn)
         .await?

@@ -6,10 +6,12 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use touming_domain::assessment::RoundStatus;
 use touming_domain::catalogue::{Item, diff};
 use touming_domain::scoring::{ItemTally, Points, Tally, competition_ranks, item_key};
 use touming_domain::{OrgKind, OrgPath};
 use touming_store::entity::{catalogue_item, org, round, round_catalogue};
+use touming_store::{Stored, stored};
 
 use crate::error::{ApiError, ApiResult};
 use crate::figures::{Figure, figures};
@@ -118,7 +120,7 @@ pub async fn round_and_previous(
         Some(p) => rounds.iter().find(|r| r.id == p).cloned(),
         None => rounds
             .iter()
-            .find(|r| r.id < id && r.status != "DRAFT")
+            .find(|r| r.id < id && r.status != RoundStatus::Draft)
             .cloned(),
     };
     Ok((round, previous))
@@ -128,8 +130,8 @@ pub async fn round_and_previous(
 async fn versions(
     db: &impl ConnectionTrait,
     round_ids: &[i64],
-) -> ApiResult<HashMap<i64, Vec<(String, i64)>>> {
-    let mut out: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+) -> ApiResult<HashMap<i64, Vec<(Stored<OrgKind>, i64)>>> {
+    let mut out: HashMap<i64, Vec<(Stored<OrgKind>, i64)>> = HashMap::new();
     for rc in round_catalogue::Entity::find()
         .filter(round_catalogue::Column::RoundId.is_in(round_ids.to_vec()))
         .all(db)
@@ -159,15 +161,15 @@ async fn items_of(
         .await?
     {
         let version = row.version_id;
-        let item = touming_worker::model::item_from_row(&row).map_err(ApiError::internal)?;
+        let item = touming_store::catalogue::item_from_row(&row)?;
         out.entry(version).or_default().push(item);
     }
     Ok(out)
 }
 
 fn shared_items(
-    now: &[(String, i64)],
-    before: &[(String, i64)],
+    now: &[(Stored<OrgKind>, i64)],
+    before: &[(Stored<OrgKind>, i64)],
     items: &HashMap<i64, Vec<Item>>,
 ) -> SharedItems {
     let mut shared = SharedItems::default();
@@ -241,7 +243,7 @@ pub async fn load(
         Some(kind) => {
             let (lo, hi) = parent.org_path().subtree_range();
             children
-                .filter(org::Column::Kind.eq(kind.as_str()))
+                .filter(org::Column::Kind.eq(stored(kind)))
                 .filter(org::Column::Path.gte(lo))
                 .filter(org::Column::Path.lt(hi))
                 .filter(org::Column::Id.ne(parent.id))

@@ -87,6 +87,14 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+/// A stored value the model cannot read, or a failed statement: `INTERNAL`, with the
+/// table, row and column in the log.
+impl From<touming_store::StoreError> for ApiError {
+    fn from(e: touming_store::StoreError) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
 impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     fn from(e: sea_orm::TransactionError<ApiError>) -> Self {
         match e {

@@ -130,16 +130,15 @@ pub async fn figures(
 
     let mut out = Vec::with_capacity(rounds.len());
     for round in rounds {
-        let policy = touming_worker::scoring::policy(round).map_err(ApiError::internal)?;
-        let closed = touming_worker::scoring::is_closed(round);
+        let policy = touming_store::round::policy(round)?;
+        let closed = touming_store::round::is_closed(round);
         let mut row = Vec::with_capacity(orgs.len());
         for org in &orgs {
             let mut f = Figure::empty(org.clone(), round.id);
             f.assignment = assignments.get(&(round.id, org.id)).cloned();
             if org.kind() == OrgKind::Institution {
                 if let Some(a) = &f.assignment {
-                    let status =
-                        AssignmentStatus::parse(&a.status).unwrap_or(AssignmentStatus::NotStarted);
+                    let status = *a.status;
                     let stored = scores.get(&a.id);
                     // Like the roll-up: a submitted checklist counts with its score (none
                     // yet counts as 0), an unsubmitted one only once the round is closed.

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use touming_domain::{OrgKind, OrgPath, check_placement};
+use touming_store::Stored;
 use touming_store::entity::org;
 
 use crate::audit::{self, Actor, Entry};
@@ -55,7 +56,7 @@ pub async fn create(
     let inserted = org::ActiveModel {
         id: NotSet,
         parent_id: Set(parent.map(|p| p.id)),
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(Stored(new.kind)),
         code: Set(code.clone()),
         name: Set(name),
         path: Set(format!("pending:{code}")),
@@ -99,7 +100,7 @@ fn code_taken(code: &str) -> ApiError {
 /// The platform operator's org, created on first use. It owns the built-in catalogues
 /// and is where operator accounts live.
 pub async fn ensure_platform(db: &DatabaseConnection) -> ApiResult<org::Model> {
-    let kind = OrgKind::Platform.as_str();
+    let kind = Stored(OrgKind::Platform);
     if let Some(platform) = org::Entity::find()
         .filter(org::Column::Kind.eq(kind))
         .one(db)
@@ -111,7 +112,7 @@ pub async fn ensure_platform(db: &DatabaseConnection) -> ApiResult<org::Model> {
     let inserted = org::ActiveModel {
         id: NotSet,
         parent_id: Set(None),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         code: Set(PLATFORM_CODE.to_owned()),
         name: Set("透明平台".to_owned()),
         path: Set(format!("pending:{PLATFORM_CODE}")),

@@ -12,11 +12,11 @@ use sea_orm::{
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
-use touming_domain::assessment::{
-    AssignmentStatus, RectificationAction, RectificationStatus, RoundStatus,
-};
+use touming_domain::assessment::{AssignmentStatus, RectificationAction, RectificationStatus};
 use touming_domain::scoring::ChecklistScore;
+use touming_store::Stored;
 use touming_store::entity::{answer, assignment, org, rectification, round, score};
+use touming_store::stored;
 use touming_worker::clock::today_in_china;
 
 use crate::audit::{self, Entry};
@@ -110,8 +110,8 @@ pub async fn publish(
     {
         return Err(ApiError::Forbidden);
     }
-    let next = RoundStatus::parse(&round.status)
-        .unwrap_or(RoundStatus::Draft)
+    let next = round
+        .status
         .publish()
         .map_err(|e| ApiError::field("id", e.to_string()))?;
     let today = today_in_china();
@@ -137,7 +137,7 @@ pub async fn publish(
     let txn = db.begin().await?;
     let approved = assignment::Entity::find()
         .filter(assignment::Column::RoundId.eq(round.id))
-        .filter(assignment::Column::Status.eq(AssignmentStatus::Approved.as_str()))
+        .filter(assignment::Column::Status.eq(stored(AssignmentStatus::Approved)))
         .all(&txn)
         .await?;
     let mut created = 0;
@@ -189,9 +189,9 @@ pub async fn publish(
                     max_milli: Set(i64::from(item.weight_milli)),
                     finding: Set(item.explanation.clone()),
                     deadline: Set(deadline),
-                    status: Set(RectificationStatus::Open.as_str().to_owned()),
+                    status: Set(Stored(RectificationStatus::Open)),
                     fix_note: Set(None),
-                    fix_evidence: Set("[]".to_owned()),
+                    fix_evidence: Set(touming_store::rectification::evidence_text(&[])),
                     fixed_at: Set(None),
                     fixed_by: Set(None),
                     review_comment: Set(None),
@@ -211,7 +211,7 @@ pub async fn publish(
         }
     }
     let mut active = round.clone().into_active_model();
-    active.status = Set(next.as_str().to_owned());
+    active.status = Set(Stored(next));
     active.published_at = Set(Some(now));
     active.rectification_deadline = Set(Some(deadline));
     let published = active.update(&txn).await?;
@@ -280,7 +280,7 @@ pub async fn update(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
-    let status = RectificationStatus::parse(&entry.status).unwrap_or(RectificationStatus::Open);
+    let status = *entry.status;
     let next = status
         .apply(update.action, note.as_deref())
         .map_err(|e| match update.action {
@@ -326,9 +326,13 @@ pub async fn update(
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
-        let evidence: Vec<&str> = update.evidence_urls.iter().map(|u| u.trim()).collect();
+        let evidence: Vec<String> = update
+            .evidence_urls
+            .iter()
+            .map(|u| u.trim().to_owned())
+            .collect();
         active.fix_note = Set(note.clone());
-        active.fix_evidence = Set(serde_json::to_string(&evidence).map_err(ApiError::internal)?);
+        active.fix_evidence = Set(touming_store::rectification::evidence_text(&evidence));
         active.fixed_at = Set(Some(now));
         active.fixed_by = Set(Some(guard.viewer().user.id));
     } else {
@@ -337,7 +341,7 @@ pub async fn update(
         active.reviewed_by = Set(Some(guard.viewer().user.id));
     }
     let txn = db.begin().await?;
-    active.status = Set(next.as_str().to_owned());
+    active.status = Set(Stored(next));
     active.version = Set(entry.version + 1);
     active.updated_at = Set(now);
     // The version in the WHERE clause: a concurrent change makes this update miss.

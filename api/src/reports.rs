@@ -300,17 +300,25 @@ pub fn checklist_xlsx(title: &str, score: &ChecklistScore) -> Result<Vec<u8>, Xl
 }
 
 /// A rectification list, one row per entry, with the owner's name and code.
+/// A rectification entry as its list shows it.
+pub struct RectificationRow {
+    pub entry: rectification::Model,
+    pub owner_name: String,
+    pub owner_code: String,
+    pub evidence: Vec<String>,
+}
+
 pub fn rectifications_xlsx(
-    entries: &[(rectification::Model, String, String)],
+    entries: &[RectificationRow],
     today: chrono::NaiveDate,
 ) -> Result<Vec<u8>, XlsxError> {
-    use touming_domain::assessment::RectificationStatus;
     let mut workbook = Workbook::new();
     let rows = entries
         .iter()
-        .map(|(e, owner, code)| {
-            let status = RectificationStatus::parse(&e.status).unwrap_or(RectificationStatus::Open);
-            let evidence: Vec<String> = serde_json::from_str(&e.fix_evidence).unwrap_or_default();
+        .map(|row| {
+            let (e, owner, code, evidence) =
+                (&row.entry, &row.owner_name, &row.owner_code, &row.evidence);
+            let status = *e.status;
             vec![
                 owner.as_str().into(),
                 code.as_str().into(),

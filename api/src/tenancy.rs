@@ -13,6 +13,7 @@ use touming_store::entity::{
     assignment, audit_event, catalogue, catalogue_version, notification, org, rectification, round,
     user,
 };
+use touming_store::stored;
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -80,7 +81,7 @@ impl<'a> Guard<'a> {
         let platform = Query::select()
             .column(org::Column::Id)
             .from(org::Entity)
-            .and_where(Expr::col(org::Column::Kind).eq(OrgKind::Platform.as_str()))
+            .and_where(Expr::col(org::Column::Kind).eq(stored(OrgKind::Platform)))
             .to_owned();
         catalogue::Entity::find().filter(
             Condition::any()

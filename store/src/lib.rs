@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod codec;
 pub mod entity;
 pub mod error;
+pub mod rectification;
 pub mod round;
 pub mod scores;
 pub mod stored;

@@ -62,6 +62,12 @@ impl<T: StoredEnum> fmt::Debug for Stored<T> {
     }
 }
 
+impl<T: StoredEnum> fmt::Display for Stored<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.code())
+    }
+}
+
 impl<T: StoredEnum> serde::Serialize for Stored<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.0.code())

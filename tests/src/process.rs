@@ -24,7 +24,7 @@ pub fn touming_binary() -> PathBuf {
         .join("touming");
     assert!(
         path.exists(),
-        "{} is missing: build it with `cargo build -p touming-api --bin touming` (make test does)",
+        "{} is missing: build it with `cargo build -p touming --bin touming` (make test does)",
         path.display()
     );
     path

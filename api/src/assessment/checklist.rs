@@ -17,9 +17,11 @@ use touming_domain::assessment::{
     Answer, AnswerProblem, AssignmentStatus, ReviewDecision, RoundStatus, check_draft,
     check_submission,
 };
+use touming_store::Stored;
 use touming_store::entity::{
     answer, assignment, assignment_event, assignment_snapshot, org, review_comment, round,
 };
+use touming_store::stored;
 
 use super::{answers, rounds, today};
 use crate::audit::{self, Entry};
@@ -28,7 +30,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::tenancy::Guard;
 
 fn status(a: &assignment::Model) -> AssignmentStatus {
-    AssignmentStatus::parse(&a.status).unwrap_or(AssignmentStatus::NotStarted)
+    *a.status
 }
 
 fn problems(list: Vec<AnswerProblem>) -> ApiError {
@@ -77,7 +79,7 @@ async fn claim_version(
             assignment::Column::Version,
             Expr::col(assignment::Column::Version).add(1),
         )
-        .col_expr(assignment::Column::Status, Expr::value(next.as_str()))
+        .col_expr(assignment::Column::Status, Expr::value(stored(next)))
         .col_expr(assignment::Column::ScoreStale, Expr::value(true))
         .col_expr(assignment::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(assignment::Column::Id.eq(assignment.id))
@@ -126,8 +128,8 @@ async fn record_event(
         actor_id: Set(Some(viewer.user.id)),
         actor_name: Set(Some(viewer.user.username.clone())),
         action: Set(action.to_owned()),
-        from_status: Set(from.as_str().to_owned()),
-        to_status: Set(to.as_str().to_owned()),
+        from_status: Set(Stored(from)),
+        to_status: Set(Stored(to)),
         comment: Set(comment),
         snapshot_id: Set(snapshot_id),
     }

@@ -13,6 +13,7 @@ use serde_json::json;
 use touming_domain::OrgKind;
 use touming_domain::assessment::{AssignmentStatus, RoundStatus, ScoringPolicy};
 use touming_domain::catalogue::VersionStatus;
+use touming_store::Stored;
 use touming_store::entity::{
     answer, assignment, catalogue_item, catalogue_version, org, round, round_catalogue,
 };
@@ -80,7 +81,7 @@ pub async fn create(
             ));
         }
         match guard.catalogue_version(db, *version_id).await {
-            Ok((_, v)) if v.status == VersionStatus::Published.as_str() => {}
+            Ok((_, v)) if v.status == VersionStatus::Published => {}
             Ok(_) => problems.push(FieldError::new("catalogues", "只能使用已发布的目录版本")),
             Err(_) => problems.push(FieldError::new("catalogues", "目录版本不存在")),
         }
@@ -101,8 +102,8 @@ pub async fn create(
         period_start: Set(new.period_start),
         period_end: Set(new.period_end),
         deadline: Set(new.deadline),
-        status: Set(RoundStatus::Draft.as_str().to_owned()),
-        policy: Set(serde_json::to_string(&new.policy).map_err(ApiError::internal)?),
+        status: Set(Stored(RoundStatus::Draft)),
+        policy: Set(touming_store::round::policy_text(&new.policy)),
         reminder_days_before: Set(new.reminder_days_before),
         prefill_from_round_id: Set(new.prefill_from),
         self_check: Set(new.self_check),
@@ -119,7 +120,7 @@ pub async fn create(
         round_catalogue::ActiveModel {
             id: NotSet,
             round_id: Set(created.id),
-            org_kind: Set(kind.as_str().to_owned()),
+            org_kind: Set(Stored(*kind)),
             version_id: Set(*version_id),
         }
         .insert(&txn)
@@ -157,7 +158,7 @@ fn require_owner(guard: &Guard<'_>, round: &round::Model) -> ApiResult<()> {
 }
 
 pub fn status(round: &round::Model) -> RoundStatus {
-    RoundStatus::parse(&round.status).unwrap_or(RoundStatus::Draft)
+    *round.status
 }
 
 /// DRAFT → OPEN, creating the checklists that do not exist yet (so opening twice, or
@@ -187,7 +188,7 @@ pub async fn open(
     for rc in &catalogues {
         let orgs = guard
             .orgs()
-            .filter(org::Column::Kind.eq(&rc.org_kind))
+            .filter(org::Column::Kind.eq(rc.org_kind))
             .all(db)
             .await?;
         for o in orgs.into_iter().filter(|o| !existing.contains(&o.id)) {
@@ -203,7 +204,7 @@ pub async fn open(
                 round_id: Set(round.id),
                 org_id: Set(*org_id),
                 version_id: Set(*version_id),
-                status: Set(AssignmentStatus::NotStarted.as_str().to_owned()),
+                status: Set(Stored(AssignmentStatus::NotStarted)),
                 version: Set(0),
                 reopened: Set(false),
                 self_checked_at: Set(None),
@@ -219,7 +220,7 @@ pub async fn open(
         None => 0,
     };
     let mut active = round.clone().into_active_model();
-    active.status = Set(next.as_str().to_owned());
+    active.status = Set(Stored(next));
     if round.opened_at.is_none() {
         active.opened_at = Set(Some(now));
     }
@@ -330,7 +331,7 @@ pub async fn close(
         .map_err(|e| ApiError::field("id", e.to_string()))?;
     let txn = db.begin().await?;
     let mut active = round.clone().into_active_model();
-    active.status = Set(next.as_str().to_owned());
+    active.status = Set(Stored(next));
     active.closed_at = Set(Some(Utc::now()));
     let closed = active.update(&txn).await?;
     audit::record(

@@ -9,60 +9,26 @@ use sea_orm::{
 use serde_json::json;
 use touming_domain::OrgKind;
 use touming_domain::catalogue::{Item, VersionStatus};
+use touming_store::Stored;
 use touming_store::entity::{catalogue, catalogue_item, catalogue_version, org};
-use touming_worker::model;
+use touming_store::stored;
 
 use super::builtin;
 use super::import::Parsed;
 use crate::audit::{self, Actor, Entry};
 use crate::error::{ApiError, ApiResult};
 
-fn to_row(version_id: i64, position: usize, item: &Item) -> catalogue_item::ActiveModel {
-    catalogue_item::ActiveModel {
-        id: NotSet,
-        version_id: Set(version_id),
-        position: Set(position as i32),
-        code: Set(item.code.clone()),
-        category: Set(json!(item.category).to_string()),
-        title: Set(item.title.clone()),
-        content: Set(json!(item.content).to_string()),
-        basis: Set(item.basis.clone()),
-        time_limit: Set(item.time_limit.code()),
-        time_limit_text: Set(item.time_limit_text.clone()),
-        body: Set(item.body.clone()),
-        audience: Set(item.audience.label().to_owned()),
-        mode: Set(item.mode.label().to_owned()),
-        levels: Set(json!(item.levels).to_string()),
-        channels: Set(item
-            .channels
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(",")),
-        needs_interpretation: Set(item.needs_interpretation),
-        evidence_required: Set(item.evidence_required),
-        weight_milli: Set(item.weight_milli as i32),
-        veto: Set(item.veto),
-    }
-}
-
 /// The domain item a stored row holds.
 pub fn from_row(row: &catalogue_item::Model) -> ApiResult<Item> {
-    model::item_from_row(row).map_err(ApiError::internal)
+    Ok(touming_store::catalogue::item_from_row(row)?)
 }
 
 pub async fn items(db: &impl ConnectionTrait, version_id: i64) -> ApiResult<Vec<Item>> {
-    model::version_items(db, version_id)
-        .await
-        .map_err(ApiError::internal)
+    Ok(touming_store::catalogue::version_items(db, version_id).await?)
 }
 
-pub fn applies_to(catalogue: &catalogue::Model) -> Vec<OrgKind> {
-    catalogue
-        .applies_to
-        .split(',')
-        .filter_map(|k| k.parse().ok())
-        .collect()
+pub fn applies_to(catalogue: &catalogue::Model) -> ApiResult<Vec<OrgKind>> {
+    Ok(touming_store::catalogue::applies_to(catalogue)?)
 }
 
 /// Which catalogue a new version belongs to.
@@ -105,11 +71,7 @@ pub async fn create_version(
                 owner_org_id: Set(owner.id),
                 code: Set(code),
                 title: Set(title),
-                applies_to: Set(applies_to
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")),
+                applies_to: Set(touming_store::catalogue::applies_to_text(&applies_to)),
                 created_at: Set(now),
             }
             .insert(&txn)
@@ -124,7 +86,7 @@ pub async fn create_version(
         id: NotSet,
         catalogue_id: Set(catalogue.id),
         label: Set(new.label),
-        status: Set(new.status.as_str().to_owned()),
+        status: Set(Stored(new.status)),
         source_format: Set(new.format.to_owned()),
         source_name: Set(new.source_name),
         item_count: Set(items.len() as i32),
@@ -138,7 +100,7 @@ pub async fn create_version(
     let rows: Vec<_> = items
         .iter()
         .enumerate()
-        .map(|(i, item)| to_row(version.id, i, item))
+        .map(|(i, item)| touming_store::catalogue::item_to_row(version.id, i, item))
         .collect();
     for chunk in rows.chunks(50) {
         catalogue_item::Entity::insert_many(chunk.to_vec())
@@ -176,7 +138,7 @@ async fn retire_published(conn: &impl ConnectionTrait, catalogue_id: i64) -> Api
             Expr::value(VersionStatus::Retired.as_str()),
         )
         .filter(catalogue_version::Column::CatalogueId.eq(catalogue_id))
-        .filter(catalogue_version::Column::Status.eq(VersionStatus::Published.as_str()))
+        .filter(catalogue_version::Column::Status.eq(stored(VersionStatus::Published)))
         .exec(conn)
         .await?;
     Ok(())
@@ -189,7 +151,7 @@ pub async fn publish(
     owner: &org::Model,
     version: catalogue_version::Model,
 ) -> ApiResult<catalogue_version::Model> {
-    if version.status != VersionStatus::Draft.as_str() {
+    if version.status != VersionStatus::Draft {
         return Err(ApiError::field(
             "id",
             "只有草稿状态的版本可以发布；已发布的版本不可更改",
@@ -198,7 +160,7 @@ pub async fn publish(
     let txn = db.begin().await?;
     retire_published(&txn, version.catalogue_id).await?;
     let mut active = version.clone().into_active_model();
-    active.status = Set(VersionStatus::Published.as_str().to_owned());
+    active.status = Set(Stored(VersionStatus::Published));
     active.published_at = Set(Some(Utc::now()));
     let published = active.update(&txn).await?;
     audit::record(
@@ -249,7 +211,7 @@ pub async fn ensure_builtins(db: &DatabaseConnection) -> ApiResult<()> {
             Some(catalogue) => {
                 let current = catalogue_version::Entity::find()
                     .filter(catalogue_version::Column::CatalogueId.eq(catalogue.id))
-                    .filter(catalogue_version::Column::Status.eq(VersionStatus::Published.as_str()))
+                    .filter(catalogue_version::Column::Status.eq(stored(VersionStatus::Published)))
                     .one(db)
                     .await?;
                 if let Some(current) = current

@@ -17,7 +17,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use touming_domain::assessment::AssignmentStatus;
 use touming_store::entity::{assignment, evidence_file, org};
 
 use crate::audit::{self, Entry};
@@ -127,7 +126,7 @@ pub async fn upload(
     upload: Upload,
 ) -> ApiResult<evidence_file::Model> {
     guard.require_filler_of(org)?;
-    let editable = AssignmentStatus::parse(&assignment.status).is_some_and(|s| s.save().is_ok());
+    let editable = assignment.status.save().is_ok();
     if !editable {
         return Err(ApiError::field(
             "assignmentId",

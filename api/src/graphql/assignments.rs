@@ -6,6 +6,7 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use touming_domain::assessment::{self as domain, AssignmentStatus as DomainStatus};
 use touming_store::entity::{assignment, assignment_snapshot, org, review_comment};
+use touming_store::stored;
 
 use super::batch;
 use super::catalogues::{CatalogueVersion, Channel};
@@ -245,15 +246,7 @@ impl Snapshot {
 }
 
 fn status(a: &assignment::Model) -> AssignmentStatus {
-    DomainStatus::parse(&a.status)
-        .unwrap_or(DomainStatus::NotStarted)
-        .into()
-}
-
-fn parse_status(s: &str) -> AssignmentStatus {
-    DomainStatus::parse(s)
-        .unwrap_or(DomainStatus::NotStarted)
-        .into()
+    (*a.status).into()
 }
 
 /// One org's checklist in a round.
@@ -358,8 +351,8 @@ impl Assignment {
             .map(|e| HistoryEntry {
                 at: e.at,
                 actor_name: e.actor_name,
-                from_status: parse_status(&e.from_status),
-                to_status: parse_status(&e.to_status),
+                from_status: (*e.from_status).into(),
+                to_status: (*e.to_status).into(),
                 action: e.action,
                 comment: e.comment,
                 snapshot_id: e.snapshot_id.map(|id| ID(id.to_string())),
@@ -400,7 +393,7 @@ impl Assignment {
     async fn can_edit(&self, ctx: &Context<'_>) -> Result<bool> {
         let guard = ctx.guard()?;
         let org = guard.org(&ctx.state().db, self.0.org_id).await?;
-        let editable = DomainStatus::parse(&self.0.status).is_some_and(|s| s.save().is_ok());
+        let editable = self.0.status.save().is_ok();
         Ok(editable && guard.require_filler_of(&org).is_ok())
     }
     /// Whether the caller reviews this checklist.
@@ -537,7 +530,7 @@ impl AssignmentQuery {
             .add(assignment::Column::OrgId.in_subquery(children));
         let submitted = round_filter(guard.assignments(), round_id)?
             .filter(own_or_children)
-            .filter(assignment::Column::Status.eq(DomainStatus::Submitted.as_str()))
+            .filter(assignment::Column::Status.eq(stored(DomainStatus::Submitted)))
             .order_by_asc(assignment::Column::SubmittedAt)
             .all(db)
             .await?;

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use touming_domain::assessment::RectificationStatus;
 use touming_store::entity::{answer, assignment_event, catalogue_item, org, rectification, round};
+use touming_store::stored;
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -205,7 +207,7 @@ impl Loader<OpenRectificationsOf> for Batch {
             .rectifications()
             .filter(rectification::Column::OwnerOrgId.is_in(keys.iter().map(|k| k.org_id)))
             .filter(rectification::Column::RoundId.lt(latest))
-            .filter(rectification::Column::Status.ne("VERIFIED"))
+            .filter(rectification::Column::Status.ne(stored(RectificationStatus::Verified)))
             .order_by_asc(rectification::Column::Id)
             .all(&self.db)
             .await

@@ -181,11 +181,11 @@ impl Catalogue {
     async fn title(&self) -> &str {
         &self.0.title
     }
-    async fn applies_to(&self) -> Vec<OrgKind> {
-        store::applies_to(&self.0)
+    async fn applies_to(&self) -> Result<Vec<OrgKind>> {
+        Ok(store::applies_to(&self.0)?
             .into_iter()
             .map(OrgKind::from)
-            .collect()
+            .collect())
     }
     /// Shipped with Touming and shared by every province.
     async fn built_in(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -219,9 +219,7 @@ impl CatalogueVersion {
         &self.0.label
     }
     async fn status(&self) -> CatalogueVersionStatus {
-        VersionStatus::parse(&self.0.status)
-            .unwrap_or(VersionStatus::Draft)
-            .into()
+        (*self.0.status).into()
     }
     async fn catalogue(&self) -> Catalogue {
         Catalogue(self.1.clone())

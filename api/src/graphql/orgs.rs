@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 use touming_domain::Role as DomainRole;
 use touming_store::entity::org;
+use touming_store::stored;
 
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};
@@ -44,7 +45,7 @@ impl OrgQuery {
         }
         if let Some(kind) = kind {
             select =
-                select.filter(org::Column::Kind.eq(touming_domain::OrgKind::from(kind).as_str()));
+                select.filter(org::Column::Kind.eq(stored(touming_domain::OrgKind::from(kind))));
         }
         if let Some(search) = search
             .map(|s| s.trim().to_owned())

@@ -5,6 +5,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, QueryFilter};
 use touming_store::entity::{org, rectification};
+use touming_store::stored;
 use touming_worker::clock::today_in_china;
 
 use super::context::ContextExt;
@@ -12,6 +13,7 @@ use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::rounds::Round;
 use super::scalars::Date;
 use super::types::Org;
+use crate::error::ApiError;
 use crate::rectification::{self as rect, Update};
 use crate::tenancy::parse_id;
 
@@ -106,8 +108,8 @@ impl Rectification {
     async fn fix_note(&self) -> Option<&str> {
         self.0.fix_note.as_deref()
     }
-    async fn fix_evidence_urls(&self) -> Vec<String> {
-        serde_json::from_str(&self.0.fix_evidence).unwrap_or_default()
+    async fn fix_evidence_urls(&self) -> Result<Vec<String>> {
+        Ok(touming_store::rectification::fix_evidence(&self.0).map_err(ApiError::from)?)
     }
     async fn fixed_at(&self) -> Option<DateTime<Utc>> {
         self.0.fixed_at
@@ -126,8 +128,7 @@ impl Rectification {
 
 impl Rectification {
     fn status_of(&self) -> touming_domain::assessment::RectificationStatus {
-        touming_domain::assessment::RectificationStatus::parse(&self.0.status)
-            .unwrap_or(touming_domain::assessment::RectificationStatus::Open)
+        *self.0.status
     }
 }
 
@@ -172,17 +173,21 @@ impl RectificationQuery {
         }
         if let Some(status) = status {
             let status: touming_domain::assessment::RectificationStatus = status.into();
-            select = select.filter(rectification::Column::Status.eq(status.as_str()));
+            select = select.filter(rectification::Column::Status.eq(stored(status)));
         }
         if let Some(overdue) = overdue {
-            let open = rectification::Column::Status.ne("VERIFIED");
+            let open = rectification::Column::Status.ne(stored(
+                touming_domain::assessment::RectificationStatus::Verified,
+            ));
             let late = rectification::Column::Deadline.lt(today_in_china());
             select = if overdue {
                 select.filter(open).filter(late)
             } else {
                 select.filter(
                     sea_orm::Condition::any()
-                        .add(rectification::Column::Status.eq("VERIFIED"))
+                        .add(rectification::Column::Status.eq(stored(
+                            touming_domain::assessment::RectificationStatus::Verified,
+                        )))
                         .add(rectification::Column::Deadline.gte(today_in_china())),
                 )
             };

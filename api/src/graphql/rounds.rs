@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde::{Deserialize, Serialize};
 use touming_domain::assessment::{AssignmentStatus, ScoringPolicy};
 use touming_store::entity::{assignment, round, round_catalogue};
+use touming_store::stored;
 
 use super::catalogues::CatalogueVersion;
 use super::context::ContextExt;
@@ -83,7 +84,7 @@ impl Round {
     }
     /// DRAFT, OPEN, CLOSED, PUBLISHED
     async fn status(&self) -> &str {
-        &self.0.status
+        self.0.status.as_str()
     }
     async fn reminder_days_before(&self) -> i32 {
         self.0.reminder_days_before
@@ -108,7 +109,7 @@ impl Round {
     }
     async fn policy(&self) -> Result<Policy> {
         let policy: ScoringPolicy =
-            serde_json::from_str(&self.0.policy).map_err(ApiError::internal)?;
+            touming_store::round::policy(&self.0).map_err(ApiError::from)?;
         Ok(Policy::from_domain(&policy))
     }
     async fn catalogues(&self, ctx: &Context<'_>) -> Result<Vec<RoundCatalogue>> {
@@ -123,11 +124,7 @@ impl Round {
         {
             let (catalogue, version) = guard.catalogue_version(db, rc.version_id).await?;
             out.push(RoundCatalogue {
-                org_kind: rc
-                    .org_kind
-                    .parse::<touming_domain::OrgKind>()
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?
-                    .into(),
+                org_kind: (*rc.org_kind).into(),
                 version: CatalogueVersion(version, catalogue),
             });
         }
@@ -145,11 +142,11 @@ impl Round {
         Ok(RoundProgress {
             assignments: base().count(db).await?,
             submitted: base()
-                .filter(assignment::Column::Status.eq(AssignmentStatus::Submitted.as_str()))
+                .filter(assignment::Column::Status.eq(stored(AssignmentStatus::Submitted)))
                 .count(db)
                 .await?,
             approved: base()
-                .filter(assignment::Column::Status.eq(AssignmentStatus::Approved.as_str()))
+                .filter(assignment::Column::Status.eq(stored(AssignmentStatus::Approved)))
                 .count(db)
                 .await?,
         })

@@ -3,8 +3,10 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use touming_domain::assessment::RoundStatus;
 use touming_domain::scoring::{self, ChecklistScore};
 use touming_store::entity::{org, round, score};
+use touming_store::stored;
 
 use super::context::ContextExt;
 use super::types::Org;
@@ -279,7 +281,9 @@ impl ScoreQuery {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
-        let mut rounds = guard.rounds().filter(round::Column::Status.ne("DRAFT"));
+        let mut rounds = guard
+            .rounds()
+            .filter(round::Column::Status.ne(stored(RoundStatus::Draft)));
         if let Some(ids) = round_ids {
             let ids = ids
                 .iter()

@@ -216,13 +216,19 @@ pub async fn rectifications(
                 owners.insert(o.id, (o.name, o.code));
             }
         }
-        let rows: Vec<_> = entries
+        let rows = entries
             .into_iter()
             .map(|e| {
                 let (name, code) = owners.get(&e.owner_org_id).cloned().unwrap_or_default();
-                (e, name, code)
+                let evidence = touming_store::rectification::fix_evidence(&e)?;
+                Ok(reports::RectificationRow {
+                    entry: e,
+                    owner_name: name,
+                    owner_code: code,
+                    evidence,
+                })
             })
-            .collect();
+            .collect::<ApiResult<Vec<_>>>()?;
         let name = format!("{}·整改清单", round.title);
         let today = today_in_china();
         let bytes = blocking(move || reports::rectifications_xlsx(&rows, today)).await?;

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use touming_domain::assessment::AnswerStatus;
 use touming_store::entity::{answer, assignment, score};
+use touming_store::stored;
 use touming_worker::Job;
 
 use super::generate::Province;
@@ -44,9 +46,12 @@ async fn submit(state: &AppState, assignment_id: i64) -> anyhow::Result<(i32, In
     answer::Entity::update_many()
         .col_expr(
             answer::Column::Status,
-            Expr::case(answer::Column::Status.eq("DISCLOSED"), "PARTIAL")
-                .finally("DISCLOSED")
-                .into(),
+            Expr::case(
+                answer::Column::Status.eq(stored(AnswerStatus::Disclosed)),
+                stored(AnswerStatus::Partial),
+            )
+            .finally(stored(AnswerStatus::Disclosed))
+            .into(),
         )
         .col_expr(answer::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(answer::Column::AssignmentId.eq(assignment_id))

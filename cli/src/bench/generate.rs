@@ -5,12 +5,15 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
+use touming_domain::assessment::AssignmentStatus;
 use touming_domain::assessment::{Answer, AnswerStatus, ScoringPolicy};
 use touming_domain::catalogue::{
     Audience, Channel, DisclosureMode, Item, TimeLimit, VersionStatus,
 };
 use touming_domain::{CreditCode, OrgKind, Role};
+use touming_store::Stored;
 use touming_store::entity::{answer, assignment, org, round, user};
+use touming_store::stored;
 
 use super::Size;
 use touming_api::assessment::{answers, rounds};
@@ -187,7 +190,7 @@ async fn province(
                 institutions.push(org::ActiveModel {
                     id: NotSet,
                     parent_id: Set(Some(county.id)),
-                    kind: Set(OrgKind::Institution.as_str().to_owned()),
+                    kind: Set(Stored(OrgKind::Institution)),
                     // Unique until the real path is known below.
                     path: Set(format!("tmp/{credit}")),
                     code: Set(credit.to_string()),
@@ -328,7 +331,10 @@ async fn answer_all(
         .await?;
     }
     assignment::Entity::update_many()
-        .col_expr(assignment::Column::Status, Expr::value("SUBMITTED"))
+        .col_expr(
+            assignment::Column::Status,
+            Expr::value(stored(AssignmentStatus::Submitted)),
+        )
         .col_expr(
             assignment::Column::SubmittedAt,
             Expr::value(Some(Utc::now())),

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use touming_domain::assessment::AssignmentStatus;
 use touming_domain::{OrgKind, Role};
 use touming_store::entity::{assignment, org};
+use touming_store::stored;
 
 use super::comparison::PAGE_QUERY;
 use super::generate::Province;
@@ -112,7 +114,7 @@ async fn fillers(state: &AppState, province: &Province, n: usize) -> anyhow::Res
                 Query::select()
                     .column(org::Column::Id)
                     .from(org::Entity)
-                    .and_where(org::Column::Kind.eq(OrgKind::Institution.as_str()))
+                    .and_where(org::Column::Kind.eq(stored(OrgKind::Institution)))
                     .to_owned(),
             ),
         )
@@ -128,7 +130,10 @@ async fn fillers(state: &AppState, province: &Province, n: usize) -> anyhow::Res
     );
     let ids: Vec<i64> = chosen.iter().map(|c| c.0).collect();
     assignment::Entity::update_many()
-        .col_expr(assignment::Column::Status, Expr::value("DRAFT"))
+        .col_expr(
+            assignment::Column::Status,
+            Expr::value(stored(AssignmentStatus::Draft)),
+        )
         .col_expr(
             assignment::Column::SubmittedAt,
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),

@@ -7,9 +7,11 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use touming_domain::assessment::{Answer, AnswerStatus, PeriodRecord};
+use touming_domain::assessment::{AssignmentStatus, RectificationStatus};
 use touming_domain::catalogue::{Item, TimeLimit};
 use touming_domain::scoring::expected_periods;
 use touming_store::entity::{answer, assignment, org};
+use touming_store::stored;
 
 use touming_api::assessment::answers;
 use touming_api::catalogue::store;
@@ -198,12 +200,15 @@ pub async fn fill(
         answer::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     let now = Utc::now();
-    for (ids, status) in [(&approved, "APPROVED"), (&submitted, "SUBMITTED")] {
+    for (ids, status) in [
+        (&approved, AssignmentStatus::Approved),
+        (&submitted, AssignmentStatus::Submitted),
+    ] {
         if ids.is_empty() {
             continue;
         }
         assignment::Entity::update_many()
-            .col_expr(assignment::Column::Status, Expr::value(status))
+            .col_expr(assignment::Column::Status, Expr::value(stored(status)))
             .col_expr(assignment::Column::SubmittedAt, Expr::value(Some(now)))
             .col_expr(assignment::Column::ScoreStale, Expr::value(true))
             .filter(assignment::Column::Id.is_in(ids.iter().copied()))
@@ -212,9 +217,12 @@ pub async fn fill(
     }
     // Drafts have answers but no status change beyond DRAFT.
     assignment::Entity::update_many()
-        .col_expr(assignment::Column::Status, Expr::value("DRAFT"))
+        .col_expr(
+            assignment::Column::Status,
+            Expr::value(stored(AssignmentStatus::Draft)),
+        )
         .filter(assignment::Column::RoundId.eq(round_id))
-        .filter(assignment::Column::Status.eq("NOT_STARTED"))
+        .filter(assignment::Column::Status.eq(stored(AssignmentStatus::NotStarted)))
         .filter(
             assignment::Column::Id.in_subquery(
                 sea_orm::sea_query::Query::select()
@@ -244,9 +252,12 @@ pub async fn rectify_some(state: &AppState, round_id: i64) -> anyhow::Result<()>
     let now = Utc::now();
     let verified: Vec<i64> = ids.iter().copied().filter(|id| id % 3 == 0).collect();
     let fixed: Vec<i64> = ids.iter().copied().filter(|id| id % 4 == 1).collect();
-    for (ids, status) in [(fixed, "FIXED"), (verified, "VERIFIED")] {
+    for (ids, status) in [
+        (fixed, RectificationStatus::Fixed),
+        (verified, RectificationStatus::Verified),
+    ] {
         rectification::Entity::update_many()
-            .col_expr(rectification::Column::Status, Expr::value(status))
+            .col_expr(rectification::Column::Status, Expr::value(stored(status)))
             .col_expr(
                 rectification::Column::FixNote,
                 Expr::value("已在政府网站补充公开并完善栏目"),

@@ -8,8 +8,10 @@
 mod answers;
 
 use serde::Deserialize;
+use touming_domain::catalogue::VersionStatus;
 use touming_domain::{CreditCode, OrgKind, Role};
 use touming_store::entity::{org, round};
+use touming_store::stored;
 
 use touming_api::audit::Actor;
 use touming_api::auth::Viewer;
@@ -237,7 +239,7 @@ async fn open_round(
             .ok_or_else(|| anyhow::anyhow!("built-in catalogue {code}"))?;
         let version = catalogue_version::Entity::find()
             .filter(catalogue_version::Column::CatalogueId.eq(catalogue.id))
-            .filter(catalogue_version::Column::Status.eq("PUBLISHED"))
+            .filter(catalogue_version::Column::Status.eq(stored(VersionStatus::Published)))
             .one(&state.db)
             .await?
             .ok_or_else(|| anyhow::anyhow!("published version of {code}"))?;

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, Set};
 use serde_json::json;
-use touming_domain::Role;
+use touming_domain::{OrgKind, Role};
+use touming_store::Stored;
 use touming_store::entity::{org, rollup, score};
 use touming_tests::process::{RedisServer, WorkerProcess};
 use touming_tests::{TestApp, World, spawn_app_with};
@@ -22,7 +23,7 @@ async fn add_hospitals(app: &TestApp, county: &org::Model, n: usize) {
         .map(|i| org::ActiveModel {
             id: NotSet,
             parent_id: Set(Some(county.id)),
-            kind: Set("INSTITUTION".into()),
+            kind: Set(Stored(OrgKind::Institution)),
             code: Set(format!("FAULT{i:013}")),
             name: Set(format!("测试医院{i}")),
             path: Set(format!("tmp/{i}")),

@@ -415,24 +415,24 @@ async fn the_same_job_delivered_twice_changes_nothing() {
 #[tokio::test]
 async fn the_benchmark_generates_a_province_and_rolls_it_up() {
     let app = spawn_app().await;
-    let size = touming_api::bench::Size {
+    let size = touming::bench::Size {
         provinces: 2,
         cities: 2,
         counties_per_city: 2,
         institutions_per_county: 2,
         items: 12,
     };
-    let measure = touming_api::bench::Measure {
+    let measure = touming::bench::Measure {
         submissions: 5,
         per_second: 50.0,
         comparisons: 3,
-        crowd: touming_api::bench::Crowd {
+        crowd: touming::bench::Crowd {
             users: 4,
             seconds: 2,
             think_ms: 50,
         },
     };
-    let report = touming_api::bench::run(app.state(), size, measure)
+    let report = touming::bench::run(app.state(), size, measure)
         .await
         .unwrap();
     assert_eq!(report.orgs, 2 * (1 + 2 + 4 + 8));
