@@ -15,9 +15,9 @@ use touming_worker::{InProcessQueue, JobQueue, RedisQueue, Worker};
 
 use crate::auth::{LoginThrottle, PasswordHasher};
 use crate::config::Config;
-use crate::http::metrics::Metrics;
 use crate::http::{App, router};
 use crate::state::AppState;
+use crate::telemetry::metrics::Metrics;
 
 /// Brings the schema up to date and the built-in catalogues with it. Idempotent; in
 /// production the migration job runs it before any server starts.

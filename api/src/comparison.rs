@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use touming_domain::assessment::RoundStatus;
 use touming_domain::catalogue::{Item, diff};
 use touming_domain::scoring::{ItemTally, Points, Tally, competition_ranks, item_key};
-use touming_domain::{OrgKind, OrgPath};
+use touming_domain::OrgKind;
 use touming_store::entity::{catalogue_item, org, round, round_catalogue};
 use touming_store::{Stored, stored};
 
@@ -373,7 +373,7 @@ impl Comparison {
                 SortKey::Rank => opt(a.rank, b.rank, descending),
                 SortKey::Code => opt(Some(&fa.org.code), Some(&fb.org.code), descending),
                 SortKey::Name => opt(Some(&fa.org.name), Some(&fb.org.name), descending),
-                SortKey::Coverage => opt(coverage_milli(fa), coverage_milli(fb), descending),
+                SortKey::Coverage => opt(fa.coverage_milli(), fb.coverage_milli(), descending),
                 SortKey::Change => opt(a.change_milli, b.change_milli, descending),
                 SortKey::RectificationRate => opt(
                     a.rectification.rate_milli(),
@@ -384,23 +384,4 @@ impl Comparison {
             primary.then_with(|| fa.org.code.cmp(&fb.org.code))
         });
     }
-
-    /// The orgs a row belongs to, by id: each row's subtree for the rectification
-    /// counts.
-    pub fn child_of(children: &[Figure], path: &str) -> Option<i64> {
-        let ids = OrgPath::from_stored(path.to_owned()).ids();
-        children
-            .iter()
-            .find(|c| ids.contains(&c.org.id))
-            .map(|c| c.org.id)
-    }
-}
-
-/// Submitted of expected, in thousandths of a percent.
-pub fn coverage_milli(f: &Figure) -> Option<u32> {
-    touming_domain::scoring::Ratio {
-        num: u64::from(f.coverage.submitted),
-        den: u64::from(f.coverage.expected),
-    }
-    .percent_milli()
 }

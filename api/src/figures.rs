@@ -181,3 +181,24 @@ pub async fn figures(
     }
     Ok(out)
 }
+
+impl Figure {
+    /// Submitted of expected, in thousandths of a percent.
+    pub fn coverage_milli(&self) -> Option<u32> {
+        touming_domain::scoring::Ratio {
+            num: u64::from(self.coverage.submitted),
+            den: u64::from(self.coverage.expected),
+        }
+        .percent_milli()
+    }
+}
+
+/// Which of `children` an org at `path` lies in (itself or below): each row's subtree,
+/// for counting rectification entries per row.
+pub fn child_of(children: &[Figure], path: &str) -> Option<i64> {
+    let ids = touming_domain::OrgPath::from_stored(path.to_owned()).ids();
+    children
+        .iter()
+        .find(|c| ids.contains(&c.org.id))
+        .map(|c| c.org.id)
+}

@@ -81,7 +81,7 @@ pub async fn counts_by_child(
     let overdue_after = round.rectification_deadline;
     let today = today_in_china();
     for (path, status, n) in rows {
-        let Some(child) = crate::comparison::Comparison::child_of(children, &path) else {
+        let Some(child) = crate::figures::child_of(children, &path) else {
             continue;
         };
         let status = RectificationStatus::parse(&status).unwrap_or(RectificationStatus::Open);

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, Xl
 use touming_domain::scoring::ChecklistScore;
 use touming_store::entity::rectification;
 
-use crate::comparison::{Comparison, coverage_milli};
+use crate::comparison::Comparison;
 
 fn head() -> Format {
     Format::new()
@@ -131,7 +131,7 @@ fn comparison_rows(c: &Comparison, parent_column: bool) -> Vec<Vec<Cell>> {
                 f64::from(f.coverage.expected).into(),
                 f64::from(f.coverage.submitted).into(),
                 f64::from(f.coverage.approved).into(),
-                coverage_milli(f).map(milli).into(),
+                f.coverage_milli().map(milli).into(),
                 r.change_milli.map(milli).into(),
                 r.shared_change_milli.map(milli).into(),
             ]);

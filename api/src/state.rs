@@ -5,9 +5,10 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use touming_worker::JobQueue;
 
+use crate::auth::login::Authenticator;
 use crate::auth::{LoginThrottle, PasswordHasher};
 use crate::config::Config;
-use crate::http::metrics::Metrics;
+use crate::telemetry::metrics::Metrics;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,4 +23,15 @@ pub struct AppState {
     pub evidence: crate::evidence::EvidenceStore,
     /// Roll-up changes, for `rollupChanged` subscriptions (fed from Redis when configured).
     pub events: tokio::sync::broadcast::Sender<touming_worker::events::RollupChanged>,
+}
+
+impl AppState {
+    pub fn authenticator(&self) -> Authenticator<'_> {
+        Authenticator {
+            db: &self.db,
+            hasher: &self.hasher,
+            throttle: &self.throttle,
+            config: &self.config.auth,
+        }
+    }
 }

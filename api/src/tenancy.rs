@@ -270,8 +270,3 @@ impl<'a> Guard<'a> {
         audit_event::Entity::find().filter(self.path_in_scope(audit_event::Column::OrgPath))
     }
 }
-
-/// GraphQL ids are decimal row ids; anything else cannot exist.
-pub fn parse_id(id: &async_graphql::ID, what: &'static str) -> ApiResult<i64> {
-    id.parse::<i64>().map_err(|_| ApiError::NotFound(what))
-}

@@ -5,16 +5,18 @@ use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde_json::json;
 use touming_store::entity::{org, session, user};
 
 use super::password::Verified;
 use super::session::{self as sessions, Started};
+use super::{LoginThrottle, PasswordHasher};
 use crate::audit::{self, Actor, Entry};
+use crate::config::AuthConfig;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 
 const BAD_CREDENTIALS: ApiError = ApiError::Unauthenticated("用户名或密码错误");
 
@@ -29,8 +31,17 @@ pub fn normalize_username(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
+/// What a login needs of the app: the database, the hasher, the per-address throttle
+/// and the lockout settings (`AppState::authenticator`).
+pub struct Authenticator<'a> {
+    pub db: &'a DatabaseConnection,
+    pub hasher: &'a PasswordHasher,
+    pub throttle: &'a LoginThrottle,
+    pub config: &'a AuthConfig,
+}
+
 pub async fn login(
-    state: &AppState,
+    state: Authenticator<'_>,
     username: &str,
     password: &str,
     ip: Option<IpAddr>,
@@ -45,7 +56,7 @@ pub async fn login(
         name: Some(username.chars().take(64).collect()),
         ip,
     };
-    let db = &state.db;
+    let db = state.db;
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(&username))
         .one(db)
@@ -72,7 +83,7 @@ pub async fn login(
     }
 
     let verified = state.hasher.verify(password, &user.password_hash).await?;
-    let auth = &state.config.auth;
+    let auth = state.config;
     if verified == Verified::No {
         let failures = user.failed_logins + 1;
         let lock = failures >= auth.max_failed_logins;

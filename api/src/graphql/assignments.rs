@@ -17,7 +17,7 @@ use super::types::Org;
 use crate::assessment::checklist::{self, Review};
 use crate::assessment::{answers, nudge};
 use crate::error::ApiError;
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 use touming_worker::Job;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

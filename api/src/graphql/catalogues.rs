@@ -14,7 +14,7 @@ use super::types::OrgKind;
 use crate::catalogue::import::{self, Format, MAX_FILE_BYTES};
 use crate::catalogue::store::{self, NewVersion, Target};
 use crate::error::{ApiError, FieldError};
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum CatalogueFormat {

@@ -10,7 +10,7 @@ use super::types::{Org, OrgKind};
 use crate::comparison::{self, Filter, SortKey};
 use crate::error::ApiError;
 use crate::figures::figures;
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 #[graphql(remote = "crate::comparison::SortKey")]

@@ -15,7 +15,7 @@ use crate::auth::{login, session};
 use async_graphql::Result;
 
 use crate::error::{ApiError, ApiResult};
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 use crate::users::{self, NewUser};
 
 #[derive(Default)]
@@ -144,7 +144,13 @@ impl IdentityMutation {
         username: String,
         password: String,
     ) -> Result<Session> {
-        let logged_in = login::login(ctx.state(), &username, &password, ctx.request().ip).await?;
+        let logged_in = login::login(
+            ctx.state().authenticator(),
+            &username,
+            &password,
+            ctx.request().ip,
+        )
+        .await?;
         Ok(Session {
             token: logged_in.token,
             expires_at: logged_in.session.expires_at,

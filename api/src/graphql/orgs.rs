@@ -9,8 +9,8 @@ use touming_store::stored;
 use super::context::ContextExt;
 use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::types::{Org, OrgKind};
+use crate::graphql::scalars::parse_id;
 use crate::orgs::{self, NewOrg};
-use crate::tenancy::parse_id;
 use async_graphql::Result;
 
 #[derive(Default)]

@@ -14,8 +14,8 @@ use super::rounds::Round;
 use super::scalars::Date;
 use super::types::Org;
 use crate::error::ApiError;
+use crate::graphql::scalars::parse_id;
 use crate::rectification::{self as rect, Update};
-use crate::tenancy::parse_id;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "touming_domain::assessment::RectificationStatus")]

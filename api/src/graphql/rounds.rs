@@ -14,7 +14,7 @@ use super::scalars::Date;
 use super::types::OrgKind;
 use crate::assessment::rounds::{self, NewRound};
 use crate::error::ApiError;
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 
 /// The scoring policy of a round (DOMAIN.md §4); factors in thousandths (‰).
 #[derive(SimpleObject, InputObject, Serialize, Deserialize, Clone)]

@@ -22,3 +22,9 @@ impl ScalarType for Date {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
 }
+
+/// GraphQL ids are decimal row ids; anything else cannot exist.
+pub fn parse_id(id: &async_graphql::ID, what: &'static str) -> crate::error::ApiResult<i64> {
+    id.parse::<i64>()
+        .map_err(|_| crate::error::ApiError::NotFound(what))
+}

@@ -12,7 +12,7 @@ use super::context::ContextExt;
 use super::types::Org;
 use crate::error::ApiError;
 use crate::figures::Figure;
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 
 pub(super) fn percent(milli: impl Into<u64>) -> f64 {
     milli.into() as f64 / 1000.0

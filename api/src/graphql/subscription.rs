@@ -7,7 +7,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::context::ContextExt;
 use super::scores::{Rollup, figure};
-use crate::tenancy::parse_id;
+use crate::graphql::scalars::parse_id;
 
 #[derive(Default)]
 pub struct Subscription;

@@ -31,7 +31,7 @@ pub async fn login(
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
     match login::login(
-        state,
+        state.authenticator(),
         &credentials.username,
         &credentials.password,
         Some(ip),

@@ -22,8 +22,9 @@ use super::export::attachment;
 use crate::auth::Viewer;
 use crate::comparison;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::scalars::parse_id;
 use crate::reports;
-use crate::tenancy::{Guard, parse_id};
+use crate::tenancy::Guard;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// Rows in one rectification list download.

@@ -1,5 +1,7 @@
 //! Structured logs: text for people, JSON lines for collectors; a span per request
-//! (http) and per job (worker).
+//! (http) and per job (worker); the Prometheus metrics (`metrics`).
+
+pub mod metrics;
 
 use tracing_subscriber::EnvFilter;
 
