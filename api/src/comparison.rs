@@ -6,10 +6,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use touming_domain::OrgKind;
 use touming_domain::assessment::RoundStatus;
 use touming_domain::catalogue::{Item, diff};
 use touming_domain::scoring::{ItemTally, Points, Tally, competition_ranks, item_key};
-use touming_domain::OrgKind;
 use touming_store::entity::{catalogue_item, org, round, round_catalogue};
 use touming_store::{Stored, stored};
 

@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
 use touming_domain::assessment::{AssignmentStatus, ScoringPolicy};
 use touming_store::entity::{assignment, round, round_catalogue};
 use touming_store::stored;
@@ -17,9 +16,8 @@ use crate::error::ApiError;
 use crate::graphql::scalars::parse_id;
 
 /// The scoring policy of a round (DOMAIN.md §4); factors in thousandths (‰).
-#[derive(SimpleObject, InputObject, Serialize, Deserialize, Clone)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "ScoringPolicyInput")]
-#[serde(rename_all = "snake_case")]
 pub struct Policy {
     pub disclosed: u32,
     pub partial: u32,
@@ -40,13 +38,91 @@ pub struct Policy {
     pub indicator_target: u32,
 }
 
-impl Policy {
-    fn from_domain(p: &ScoringPolicy) -> Policy {
-        serde_json::from_value(serde_json::to_value(p).expect("serializable")).expect("same fields")
+// Both directions name every field on both sides (destructuring and struct literal),
+// so a field added to one struct and not the other fails to compile.
+impl From<ScoringPolicy> for Policy {
+    fn from(p: ScoringPolicy) -> Self {
+        let ScoringPolicy {
+            disclosed,
+            partial,
+            not_disclosed,
+            late,
+            missing_channel,
+            interpretation_on_time,
+            interpretation_late,
+            interpretation_missing,
+            interpretation_window_days,
+            excellent,
+            good,
+            pass,
+            veto_cap,
+            own_weight,
+            institutions_weight,
+            subregions_weight,
+            indicator_target,
+        } = p;
+        Policy {
+            disclosed,
+            partial,
+            not_disclosed,
+            late,
+            missing_channel,
+            interpretation_on_time,
+            interpretation_late,
+            interpretation_missing,
+            interpretation_window_days,
+            excellent,
+            good,
+            pass,
+            veto_cap,
+            own_weight,
+            institutions_weight,
+            subregions_weight,
+            indicator_target,
+        }
     }
-    fn into_domain(self) -> ScoringPolicy {
-        serde_json::from_value(serde_json::to_value(self).expect("serializable"))
-            .expect("same fields")
+}
+
+impl From<Policy> for ScoringPolicy {
+    fn from(p: Policy) -> Self {
+        let Policy {
+            disclosed,
+            partial,
+            not_disclosed,
+            late,
+            missing_channel,
+            interpretation_on_time,
+            interpretation_late,
+            interpretation_missing,
+            interpretation_window_days,
+            excellent,
+            good,
+            pass,
+            veto_cap,
+            own_weight,
+            institutions_weight,
+            subregions_weight,
+            indicator_target,
+        } = p;
+        ScoringPolicy {
+            disclosed,
+            partial,
+            not_disclosed,
+            late,
+            missing_channel,
+            interpretation_on_time,
+            interpretation_late,
+            interpretation_missing,
+            interpretation_window_days,
+            excellent,
+            good,
+            pass,
+            veto_cap,
+            own_weight,
+            institutions_weight,
+            subregions_weight,
+            indicator_target,
+        }
     }
 }
 
@@ -110,7 +186,7 @@ impl Round {
     async fn policy(&self) -> Result<Policy> {
         let policy: ScoringPolicy =
             touming_store::round::policy(&self.0).map_err(ApiError::from)?;
-        Ok(Policy::from_domain(&policy))
+        Ok(policy.into())
     }
     async fn catalogues(&self, ctx: &Context<'_>) -> Result<Vec<RoundCatalogue>> {
         let guard = ctx.guard()?;
@@ -225,7 +301,7 @@ impl RoundMutation {
             period_end: input.period_end.0,
             deadline: input.deadline.0,
             catalogues,
-            policy: input.policy.map(Policy::into_domain).unwrap_or_default(),
+            policy: input.policy.map(ScoringPolicy::from).unwrap_or_default(),
             reminder_days_before: input.reminder_days_before.unwrap_or(3),
             prefill_from,
             self_check: input.self_check.unwrap_or(false),
