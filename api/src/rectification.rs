@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use touming_domain::assessment::{AssignmentStatus, RectificationAction, RectificationStatus};
-use touming_domain::scoring::ChecklistScore;
+use touming_domain::scoring::AssignmentScore;
 use touming_store::Stored;
 use touming_store::entity::{answer, assignment, org, rectification, round, score};
 use touming_store::stored;
@@ -168,7 +168,7 @@ pub async fn publish(
             let detail = details
                 .get(&a.id)
                 .ok_or_else(|| ApiError::field("id", "有已通过的填报表尚未评分，请稍后再发布"))?;
-            let detail: ChecklistScore =
+            let detail: AssignmentScore =
                 serde_json::from_str(detail).map_err(ApiError::internal)?;
             for item in detail
                 .items

@@ -3,7 +3,7 @@
 //! columns wide enough to read, numbers stored as numbers (so they sort and sum).
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use touming_domain::scoring::ChecklistScore;
+use touming_domain::scoring::AssignmentScore;
 use touming_store::entity::rectification;
 
 use crate::comparison::Comparison;
@@ -231,7 +231,7 @@ pub fn comparison_xlsx(
 }
 
 /// A checklist's score: the summary on top, one row per item with its reason.
-pub fn checklist_xlsx(title: &str, score: &ChecklistScore) -> Result<Vec<u8>, XlsxError> {
+pub fn assignment_xlsx(title: &str, score: &AssignmentScore) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let rows = score
         .items

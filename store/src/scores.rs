@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{NotSet, Set};
-use touming_domain::scoring::{ChecklistScore, Coverage, Indicators, Rollup, Tally};
+use touming_domain::scoring::{AssignmentScore, Coverage, Indicators, Rollup, Tally};
 
 use crate::codec::{At, from_json, to_json};
 use crate::entity::{rollup, score};
@@ -19,7 +19,7 @@ pub struct ScoreOf {
     pub answers_version: i32,
 }
 
-pub fn score_to_row(of: ScoreOf, result: &ChecklistScore, tally: &Tally) -> score::ActiveModel {
+pub fn score_to_row(of: ScoreOf, result: &AssignmentScore, tally: &Tally) -> score::ActiveModel {
     score::ActiveModel {
         assignment_id: Set(of.assignment_id),
         round_id: Set(of.round_id),
@@ -38,7 +38,7 @@ pub fn score_to_row(of: ScoreOf, result: &ChecklistScore, tally: &Tally) -> scor
 }
 
 /// The whole score with every item's explanation.
-pub fn score_detail(row: &score::Model) -> StoreResult<ChecklistScore> {
+pub fn score_detail(row: &score::Model) -> StoreResult<AssignmentScore> {
     from_json(At::new("score", "detail", row.assignment_id), &row.detail)
 }
 

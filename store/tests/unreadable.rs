@@ -150,7 +150,7 @@ async fn an_unknown_channel_in_an_answer_is_an_error_not_a_dropped_channel() {
     let Db { db, _dir } = migrated().await;
     let owner = province(&db).await;
     let round = a_round(&db, &owner).await;
-    let checklist = assignment::ActiveModel {
+    let assignment = assignment::ActiveModel {
         id: NotSet,
         round_id: Set(round.id),
         org_id: Set(owner.id),
@@ -165,7 +165,7 @@ async fn an_unknown_channel_in_an_answer_is_an_error_not_a_dropped_channel() {
     };
     // A version id of 0 has no catalogue behind it: foreign keys off for this row only.
     exec(&db, "PRAGMA foreign_keys = OFF").await;
-    let checklist = checklist.insert(&db).await.unwrap();
+    let assignment = assignment.insert(&db).await.unwrap();
     let answer = Answer {
         item_code: "0101".into(),
         status: AnswerStatus::Disclosed,
@@ -179,7 +179,7 @@ async fn an_unknown_channel_in_an_answer_is_an_error_not_a_dropped_channel() {
         note: None,
         periods: vec![],
     };
-    let row = answer_to_row(checklist.id, &answer, false, None)
+    let row = answer_to_row(assignment.id, &answer, false, None)
         .insert(&db)
         .await
         .unwrap();

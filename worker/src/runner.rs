@@ -139,7 +139,7 @@ impl Worker {
                 _ => None,
             })
             .collect();
-        let span = tracing::info_span!("job", job = "ScoreAssignment", checklists = ids.len());
+        let span = tracing::info_span!("job", job = "ScoreAssignment", assignments = ids.len());
         async {
             let outcome = match self.scorer.score_assignments(&ids).await {
                 Ok(changes) => {
@@ -187,7 +187,7 @@ impl Worker {
                     };
                     reminders::send(&self.db, &notifier, today_in_china())
                         .await
-                        .map(|n| tracing::info!(checklists = n, "deadline reminders sent"))
+                        .map(|n| tracing::info!(assignments = n, "deadline reminders sent"))
                         .map_err(|e| e.to_string())
                 }
             };

@@ -3,7 +3,7 @@
 //! the history and the audit line in that transaction.
 
 pub mod answers;
-pub mod checklist;
+pub mod assignments;
 pub mod rounds;
 
 pub use touming_worker::clock::today_in_china as today;

@@ -14,7 +14,7 @@ use super::context::ContextExt;
 use super::rounds::Round;
 use super::scalars::Date;
 use super::types::Org;
-use crate::assessment::checklist::{self, Review};
+use crate::assessment::assignments::{self as service, Review};
 use crate::assessment::{answers, nudge};
 use crate::error::ApiError;
 use crate::graphql::scalars::parse_id;
@@ -606,7 +606,7 @@ impl AssignmentMutation {
             .await?;
         let batch = answers.into_iter().map(domain::Answer::from).collect();
         let saved =
-            checklist::save_answers(db, &guard, assignment, &org, expected_version, batch).await?;
+            service::save_answers(db, &guard, assignment, &org, expected_version, batch).await?;
         nudge(
             ctx.state(),
             Job::ScoreAssignment {
@@ -627,7 +627,7 @@ impl AssignmentMutation {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let (assignment, org) = guard.assignment(db, parse_id(&id, "填报表")?).await?;
-        let submitted = checklist::submit(db, &guard, assignment, &org, expected_version).await?;
+        let submitted = service::submit(db, &guard, assignment, &org, expected_version).await?;
         nudge(
             ctx.state(),
             Job::ScoreAssignment {
@@ -708,7 +708,7 @@ impl AssignmentMutation {
                 .collect(),
             reject_not_applicable: reject_not_applicable.unwrap_or_default(),
         };
-        let reviewed = checklist::review(db, &guard, assignment, &org, review).await?;
+        let reviewed = service::review(db, &guard, assignment, &org, review).await?;
         nudge(
             ctx.state(),
             Job::ScoreAssignment {

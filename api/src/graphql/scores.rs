@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use touming_domain::assessment::RoundStatus;
-use touming_domain::scoring::{self, ChecklistScore};
+use touming_domain::scoring::{self, AssignmentScore};
 use touming_store::entity::{org, round, score};
 use touming_store::stored;
 
@@ -155,7 +155,7 @@ impl From<crate::rectification::Counts> for RectificationProgress {
 }
 
 fn to_score(row: score::Model, stale: bool) -> Result<Score, ApiError> {
-    let detail: ChecklistScore = serde_json::from_str(&row.detail).map_err(ApiError::internal)?;
+    let detail: AssignmentScore = serde_json::from_str(&row.detail).map_err(ApiError::internal)?;
     let pts = |m: u64| m as f64 / 1000.0;
     Ok(Score {
         assignment_id: ID(row.assignment_id.to_string()),

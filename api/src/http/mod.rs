@@ -56,7 +56,7 @@ pub fn router(app: App) -> Router {
             "/export/rounds/{round}/rectifications.xlsx",
             get(reports::rectifications),
         )
-        .route("/export/assignments/{file}", get(reports::checklist))
+        .route("/export/assignments/{file}", get(reports::assignment))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app);
     let index = Path::new(&web_dir).join("index.html");

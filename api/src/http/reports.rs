@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use touming_domain::OrgKind;
-use touming_domain::scoring::ChecklistScore;
+use touming_domain::scoring::AssignmentScore;
 use touming_store::entity::{org, rectification, round, score};
 use touming_worker::clock::today_in_china;
 
@@ -138,7 +138,7 @@ pub async fn comparison(
 }
 
 /// `GET /export/assignments/{id}.xlsx`: a checklist's scores with every item's reason.
-pub async fn checklist(
+pub async fn assignment(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -154,11 +154,11 @@ pub async fn checklist(
             .one(&db)
             .await?
             .ok_or(ApiError::NotFound("评分结果"))?;
-        let detail: ChecklistScore =
+        let detail: AssignmentScore =
             serde_json::from_str(&row.detail).map_err(ApiError::internal)?;
         let name = format!("{}·{}·评分明细", round.title, owner.name);
         let title = format!("{}（{}）", owner.name, round.title);
-        let bytes = blocking(move || reports::checklist_xlsx(&title, &detail)).await?;
+        let bytes = blocking(move || reports::assignment_xlsx(&title, &detail)).await?;
         Ok((name, bytes))
     })
     .await

@@ -101,7 +101,7 @@ pub(super) struct Province {
 pub(super) struct Generated {
     pub provinces: Vec<Province>,
     pub orgs: usize,
-    pub checklists: usize,
+    pub assignments: usize,
     pub answers: usize,
 }
 
@@ -114,7 +114,7 @@ pub(super) async fn country(state: &AppState, size: Size) -> anyhow::Result<Gene
     let mut out = Generated {
         provinces: Vec::new(),
         orgs: 0,
-        checklists: 0,
+        assignments: 0,
         answers: 0,
     };
     let mut serial = 0u32;
@@ -265,8 +265,8 @@ async fn province(
     )
     .await?;
     let (round, _) = rounds::open(db, &guard, round).await?;
-    let (checklists, answers) = answer_all(state, &round, &catalogue_items).await?;
-    out.checklists += checklists;
+    let (assignments, answers) = answer_all(state, &round, &catalogue_items).await?;
+    out.assignments += assignments;
     out.answers += answers;
     Ok(Province {
         org: province,

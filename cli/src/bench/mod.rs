@@ -30,7 +30,7 @@ pub struct Size {
 pub struct Report {
     pub provinces: usize,
     pub orgs: usize,
-    pub checklists: usize,
+    pub assignments: usize,
     pub answers: usize,
     pub setup_seconds: f64,
     /// All provinces' rounds rescored one after another.
@@ -74,7 +74,7 @@ pub async fn run(state: &AppState, size: Size, measure: Measure) -> anyhow::Resu
     let country = generate::country(state, size).await?;
     let setup_seconds = started.elapsed().as_secs_f64();
     tracing::info!(
-        checklists = country.checklists,
+        assignments = country.assignments,
         answers = country.answers,
         setup_seconds,
         "generated"
@@ -107,7 +107,7 @@ pub async fn run(state: &AppState, size: Size, measure: Measure) -> anyhow::Resu
     Ok(Report {
         provinces: country.provinces.len(),
         orgs: country.orgs,
-        checklists: country.checklists,
+        assignments: country.assignments,
         answers: country.answers,
         setup_seconds,
         rescore_seconds,

@@ -11,7 +11,7 @@ pub fn print(backend: &str, queue: &str, think_ms: u64, report: &Report) {
         "| {backend} | {} | {} | {} | {} | {:.1} | {:.2} | {} |",
         report.provinces,
         report.orgs,
-        report.checklists,
+        report.assignments,
         report.answers,
         report.setup_seconds,
         report.rescore_seconds,

@@ -142,7 +142,7 @@ pub async fn fill(
     story: Story,
 ) -> anyhow::Result<usize> {
     let db = &state.db;
-    let checklists = assignment::Entity::find()
+    let assignments = assignment::Entity::find()
         .filter(assignment::Column::RoundId.eq(round_id))
         .all(db)
         .await?;
@@ -155,8 +155,8 @@ pub async fn fill(
     let mut items = std::collections::HashMap::new();
     let mut rows = Vec::new();
     let (mut approved, mut submitted) = (Vec::new(), Vec::new());
-    for checklist in checklists {
-        let Some(org) = orgs.get(&checklist.org_id) else {
+    for assignment in assignments {
+        let Some(org) = orgs.get(&assignment.org_id) else {
             continue;
         };
         let open_now = story == Story::ThreeItemsOpen;
@@ -175,11 +175,12 @@ pub async fn fill(
         if stage == 0 {
             continue;
         }
-        if let std::collections::hash_map::Entry::Vacant(slot) = items.entry(checklist.version_id) {
-            slot.insert(store::items(db, checklist.version_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = items.entry(assignment.version_id)
+        {
+            slot.insert(store::items(db, assignment.version_id).await?);
         }
         let quality = 55 + dice.roll(45);
-        let all = &items[&checklist.version_id];
+        let all = &items[&assignment.version_id];
         let open = if almost_done {
             left_open(all)
         } else {
@@ -187,12 +188,12 @@ pub async fn fill(
         };
         for item in all.iter().filter(|i| !open.contains(&i.code)) {
             let answer = answer_for(item, quality, &mut dice, year);
-            rows.push(answers::to_row(checklist.id, &answer, false, None));
+            rows.push(answers::to_row(assignment.id, &answer, false, None));
         }
         match stage {
             1 => {}
-            2 | 3 => submitted.push(checklist.id),
-            _ => approved.push(checklist.id),
+            2 | 3 => submitted.push(assignment.id),
+            _ => approved.push(assignment.id),
         }
     }
     let answered = rows.len();

@@ -283,8 +283,8 @@ async fn demo_rounds(state: &AppState, province: &org::Model) -> anyhow::Result<
         touming_api::rectification::publish(&state.db, &guard, closed, Some(due)).await?;
     answers::rectify_some(state, published.id).await?;
 
-    let (round, checklists) =
+    let (round, assignments) =
         open_round(state, &guard, year, today + chrono::Duration::days(30)).await?;
     answers::fill(state, round.id, year, answers::Story::ThreeItemsOpen).await?;
-    Ok((round.title, checklists))
+    Ok((round.title, assignments))
 }

@@ -165,7 +165,7 @@ mod tests {
     use AssignmentStatus::*;
 
     #[test]
-    fn the_checklist_workflow() {
+    fn the_assignment_workflow() {
         assert_eq!(NotStarted.save(), Ok(Draft));
         assert_eq!(Draft.submit(), Ok(Submitted));
         assert!(Submitted.save().is_err(), "a submitted checklist is frozen");

@@ -4,14 +4,14 @@
 //! in thousandths of a percent — so the same inputs give the same figures to the last
 //! digit and an incremental update equals a full recompute.
 
-mod checklist;
+mod assignment;
 mod indicators;
 mod periods;
 mod rollup;
 mod tally;
 
-pub use checklist::{
-    CategoryScore, ChecklistScore, Grade, ItemScore, ScoringInput, score_checklist,
+pub use assignment::{
+    AssignmentScore, CategoryScore, Grade, ItemScore, ScoringInput, score_assignment,
 };
 pub use indicators::{Indicators, Ratio};
 pub use periods::expected_periods;

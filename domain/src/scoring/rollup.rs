@@ -239,7 +239,7 @@ mod tests {
     }
 
     #[test]
-    fn open_rounds_count_submitted_checklists_closed_rounds_count_the_rest_as_zero() {
+    fn open_rounds_count_submitted_assignments_closed_rounds_count_the_rest_as_zero() {
         let policy = ScoringPolicy::default();
         let open = rollup_region(
             Some(&pending()),

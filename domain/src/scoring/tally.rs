@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::checklist::ChecklistScore;
+use super::assignment::AssignmentScore;
 use super::indicators::Ratio;
 
 /// Points earned of points possible, in thousandths.
@@ -83,7 +83,7 @@ pub struct Tally {
 
 impl Tally {
     /// One checklist's tally.
-    pub fn of_checklist(score: &ChecklistScore, version_id: i64) -> Tally {
+    pub fn of_assignment(score: &AssignmentScore, version_id: i64) -> Tally {
         let categories = score
             .categories
             .iter()

@@ -6,7 +6,7 @@ use touming_domain::Role;
 use touming_store::entity::org;
 use touming_tests::{TestApp, World, error_code, spawn_app};
 
-use super::checklists::{SAVE, SUBMIT, full_answers, mine, open_round};
+use super::assignments::{SAVE, SUBMIT, full_answers, mine, open_round};
 use super::scores::until;
 
 const COMPARISON: &str = "query($r: ID!, $p: ID!, $k: OrgKind, $s: ComparisonSort, $d: Boolean, $f: ComparisonFilter) {
@@ -29,10 +29,10 @@ pub async fn submit_with_gaps(
     missing: &[usize],
 ) -> (String, Vec<String>) {
     let token = world.login(app, org, Role::Filler).await;
-    let checklist = mine(app, &token).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let version = checklist["version"].as_i64().unwrap();
-    let mut answers = full_answers(&checklist, 10);
+    let assignment = mine(app, &token).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let version = assignment["version"].as_i64().unwrap();
+    let mut answers = full_answers(&assignment, 10);
     let mut codes = Vec::new();
     for i in missing {
         answers[*i]["status"] = json!("NOT_DISCLOSED");

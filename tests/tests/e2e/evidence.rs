@@ -6,7 +6,7 @@ use touming_domain::Role;
 use touming_tests::{World, error_code, spawn_app, spawn_app_with};
 use touming_worker::Job;
 
-use super::checklists::{SAVE, SUBMIT, full_answers, mine, open_round, open_round_due};
+use super::assignments::{SAVE, SUBMIT, full_answers, mine, open_round, open_round_due};
 
 const UPLOAD: &str = "mutation($id: ID!, $code: String!, $file: Upload!) { uploadEvidence(assignmentId: $id, itemCode: $code, file: $file) { id fileName contentType size url } }";
 
@@ -23,9 +23,9 @@ async fn evidence_is_judged_by_content_limited_in_size_and_seen_only_by_its_tena
     let world = World::build(&app).await;
     open_round(&app, &world, None).await;
     let nurse = world.login(&app, &world.hospital, Role::Filler).await;
-    let checklist = mine(&app, &nurse).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let code = checklist["catalogueVersion"]["items"]["edges"][0]["node"]["code"]
+    let assignment = mine(&app, &nurse).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let code = assignment["catalogueVersion"]["items"]["edges"][0]["node"]["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -108,11 +108,11 @@ async fn an_uploaded_file_is_evidence_enough_to_submit() {
     let world = World::build(&app).await;
     open_round(&app, &world, None).await;
     let nurse = world.login(&app, &world.hospital, Role::Filler).await;
-    let checklist = mine(&app, &nurse).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let mut answers = full_answers(&checklist, 40);
+    let assignment = mine(&app, &nurse).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let mut answers = full_answers(&assignment, 40);
     // Strip the links from items that need evidence: submission must then ask for it.
-    let needs: Vec<String> = checklist["catalogueVersion"]["items"]["edges"]
+    let needs: Vec<String> = assignment["catalogueVersion"]["items"]["edges"]
         .as_array()
         .unwrap()
         .iter()
@@ -175,7 +175,7 @@ async fn an_uploaded_file_is_evidence_enough_to_submit() {
 }
 
 #[tokio::test]
-async fn checklists_not_submitted_near_the_deadline_get_one_reminder() {
+async fn assignments_not_submitted_near_the_deadline_get_one_reminder() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     open_round_due(&app, &world, None, 2, false).await;
@@ -238,9 +238,9 @@ async fn a_new_round_starts_from_last_time_without_submitting_for_anyone() {
     let world = World::build(&app).await;
     let first = open_round(&app, &world, None).await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let answers = full_answers(&checklist, 4);
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&assignment, 4);
     app.graphql(
         Some(&filler),
         SAVE,

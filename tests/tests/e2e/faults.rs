@@ -14,7 +14,7 @@ use touming_tests::process::{RedisServer, WorkerProcess};
 use touming_tests::{TestApp, World, spawn_app_with};
 use touming_worker::scoring::Scorer;
 
-use super::checklists::{fill_and_submit, open_round};
+use super::assignments::{fill_and_submit, open_round};
 
 /// `n` hospitals under `county`, written in bulk (the API would take minutes in a
 /// debug build); the round opened afterwards gives each a checklist.
@@ -141,13 +141,13 @@ async fn assert_converged(app: &TestApp, round: i64) {
         async || app.count_where("assignment", &stale).await == 0,
     )
     .await;
-    let checklists = app
+    let assignments = app
         .count_where("assignment", &format!("round_id = {round}"))
         .await;
     assert_eq!(
         app.count_where("score", &format!("round_id = {round}"))
             .await,
-        checklists,
+        assignments,
         "every checklist has a score"
     );
     let converged = figures(app, round).await;

@@ -1,10 +1,10 @@
 //! End-to-end: the real server, a real database, a real queue. One binary, so the
 //! application is linked once.
 
+mod assignments;
 mod audit;
 mod calendar;
 mod catalogues;
-mod checklists;
 mod comparison;
 mod evidence;
 mod faults;

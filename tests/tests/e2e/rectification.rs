@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use touming_domain::Role;
 use touming_tests::{TestApp, World, error_code, error_fields, spawn_app};
 
-use super::checklists::open_round;
+use super::assignments::open_round;
 use super::comparison::{compare, submit_with_gaps, until_city_counts};
 use super::scores::until;
 
@@ -70,10 +70,10 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     let city = world.login(&app, &world.shenyang, Role::Admin).await;
     let county = world.login(&app, &world.heping, Role::Filler).await;
 
-    let (checklist, missing) = submit_with_gaps(&app, &world, &world.heping, &[1]).await;
+    let (assignment, missing) = submit_with_gaps(&app, &world, &world.heping, &[1]).await;
     until_city_counts(&app, &province, &round, &world, 1).await;
     let r = app
-        .graphql(Some(&city), REVIEW, json!({ "id": checklist }))
+        .graphql(Some(&city), REVIEW, json!({ "id": assignment }))
         .await;
     assert_eq!(r["data"]["reviewAssignment"]["status"], "APPROVED", "{r}");
 
@@ -122,7 +122,7 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
         .graphql(
             Some(&province),
             "query($id: ID!) { score(assignmentId: $id) { items { code points max applicable explanation } } }",
-            json!({ "id": checklist }),
+            json!({ "id": assignment }),
         )
         .await;
     let short: Vec<Value> = score["data"]["score"]["items"]
@@ -346,14 +346,14 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     let heping = counties.iter().find(|r| r[2] == "210102").unwrap();
     assert_eq!(heping[0], Data::from("沈阳市"));
     assert_eq!(heping[13], Data::Float(1.0), "verified entries: {heping:?}");
-    let mut checklist_sheets = download(
+    let mut assignment_sheets = download(
         &app,
         &city,
-        &format!("/export/assignments/{checklist}.xlsx"),
+        &format!("/export/assignments/{assignment}.xlsx"),
     )
     .await;
-    assert_eq!(names(&checklist_sheets), ["逐项得分", "汇总"]);
-    let items = rows(&mut checklist_sheets, "逐项得分");
+    assert_eq!(names(&assignment_sheets), ["逐项得分", "汇总"]);
+    let items = rows(&mut assignment_sheets, "逐项得分");
     let undisclosed = items.iter().find(|r| r[0] == missing[0].as_str()).unwrap();
     assert_eq!(undisclosed[4], Data::Float(0.0));
     assert_eq!(
@@ -372,7 +372,7 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     assert!(listed.iter().any(|r| r[9] == "已销号"));
     let denied = app
         .client
-        .get(app.url(&format!("/export/assignments/{checklist}.xlsx")))
+        .get(app.url(&format!("/export/assignments/{assignment}.xlsx")))
         .bearer_auth(&fujian)
         .send()
         .await

@@ -6,7 +6,7 @@ use touming_domain::Role;
 use touming_tests::{TestApp, World, spawn_app};
 use touming_worker::Job;
 
-use super::checklists::{SAVE, SUBMIT, fill_and_submit, full_answers, mine, open_round};
+use super::assignments::{SAVE, SUBMIT, fill_and_submit, full_answers, mine, open_round};
 
 const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite grade coverage { expected submitted approved } indicators { disclosureRate } } }";
 
@@ -33,7 +33,7 @@ pub async fn until(
 }
 
 #[tokio::test]
-async fn a_submitted_checklist_is_scored_and_the_regions_above_follow() {
+async fn a_submitted_assignment_is_scored_and_the_regions_above_follow() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let round = open_round(&app, &world, None).await;
@@ -43,9 +43,9 @@ async fn a_submitted_checklist_is_scored_and_the_regions_above_follow() {
 
     // The county: half its applicable items disclosed on time, the rest not applicable.
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let mut answers = full_answers(&checklist, 10);
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let mut answers = full_answers(&assignment, 10);
     answers[1]["status"] = json!("NOT_DISCLOSED");
     app.graphql(
         Some(&filler),
@@ -245,12 +245,12 @@ async fn the_province_sees_its_figure_change_live() {
 
     // A county submits; the province's figure arrives over the socket.
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
     app.graphql(
         Some(&filler),
         SAVE,
-        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 4) }),
+        json!({ "id": id, "v": 0, "a": full_answers(&assignment, 4) }),
     )
     .await;
     app.graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
@@ -319,12 +319,12 @@ async fn a_lost_nudge_is_made_up_for_by_the_reconciler() {
     let world = World::build(&app).await;
     open_round(&app, &world, None).await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
     app.graphql(
         Some(&filler),
         SAVE,
-        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 3) }),
+        json!({ "id": id, "v": 0, "a": full_answers(&assignment, 3) }),
     )
     .await;
     let query = "query($id: ID!) { score(assignmentId: $id) { percent stale } }";
@@ -338,7 +338,7 @@ async fn a_lost_nudge_is_made_up_for_by_the_reconciler() {
     // database marks the score stale, and the reconciler alone brings it up to date.
     app.sql(&format!(
         "UPDATE answer SET status = 'NOT_DISCLOSED' WHERE assignment_id = {id} AND item_code = '{}'",
-        checklist["catalogueVersion"]["items"]["edges"][0]["node"]["code"].as_str().unwrap()
+        assignment["catalogueVersion"]["items"]["edges"][0]["node"]["code"].as_str().unwrap()
     ))
     .await;
     app.sql(&format!(
@@ -436,7 +436,7 @@ async fn the_benchmark_generates_a_province_and_rolls_it_up() {
         .await
         .unwrap();
     assert_eq!(report.orgs, 2 * (1 + 2 + 4 + 8));
-    assert_eq!(report.checklists, 2 * (4 + 8), "counties and institutions");
+    assert_eq!(report.assignments, 2 * (4 + 8), "counties and institutions");
     assert_eq!(report.answers, 2 * 12 * 12);
     assert_eq!(app.count("score").await, 24, "every checklist scored");
     assert_eq!(

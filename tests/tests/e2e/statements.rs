@@ -8,7 +8,7 @@ use touming_api::orgs::{self, NewOrg};
 use touming_domain::{OrgKind, Role};
 use touming_tests::{TestApp, World, spawn_app};
 
-use super::checklists::open_round;
+use super::assignments::open_round;
 use super::comparison::{submit_with_gaps, until_city_counts};
 
 /// Runs `query` and returns the statements it took.

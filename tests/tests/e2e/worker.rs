@@ -65,7 +65,7 @@ async fn a_job_that_keeps_failing_is_retried_then_dead_lettered_with_its_error()
     })
     .await;
     let world = World::build(&app).await;
-    super::checklists::open_round(&app, &world, None).await;
+    super::assignments::open_round(&app, &world, None).await;
     let assignment = touming_store::entity::assignment::Entity::find()
         .one(&app.db)
         .await

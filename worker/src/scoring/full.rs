@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::mpsc;
 use touming_domain::assessment::Answer;
 
-use super::{RoundContext, Scorer, ScoringError, checklists, regions};
+use super::{RoundContext, Scorer, ScoringError, assignments, regions};
 use crate::events::RollupChanged;
 use touming_store::StoreError;
 use touming_store::entity::{assignment, org};
@@ -37,7 +37,7 @@ pub(super) async fn rescore(
         let db = db.clone();
         tokio::spawn(async move {
             for chunk in chunks {
-                let loaded = checklists::load_answers(&db, &chunk)
+                let loaded = assignments::load_answers(&db, &chunk)
                     .await
                     .map(|answers| (chunk, answers));
                 if tx.send(loaded).await.is_err() {
@@ -61,7 +61,7 @@ pub(super) async fn rescore(
                 .iter()
                 .map(|a| {
                     let answers = answers.get(&a.id).map(Vec::as_slice).unwrap_or(&[]);
-                    checklists::score(&ctx, &items[&a.version_id], a, answers)
+                    assignments::score(&ctx, &items[&a.version_id], a, answers)
                 })
                 .collect::<Vec<_>>()
         })
@@ -71,7 +71,7 @@ pub(super) async fn rescore(
         }
         let db = db.clone();
         writing = Some(tokio::spawn(async move {
-            checklists::store(&db, &scored).await
+            assignments::store(&db, &scored).await
         }));
     }
     if let Some(last) = writing {
@@ -87,7 +87,7 @@ pub(super) async fn rescore(
     };
     let rollups = regions::recompute_subtree(db, ctx, &owner).await?;
     let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
-    checklists::settle(db, &ids).await?;
+    assignments::settle(db, &ids).await?;
     org_ids.extend(rollups.keys());
     Ok(RollupChanged {
         round_id: ctx.round.id,

@@ -9,7 +9,7 @@
 //! of scores, one level of the hierarchy at a time — because round trips, not
 //! arithmetic, are what a rescore costs (docs/benchmarks.md).
 
-mod checklists;
+mod assignments;
 mod full;
 mod regions;
 
@@ -131,19 +131,19 @@ impl Scorer {
             let Some(ctx) = RoundContext::load(&self.db, round_id).await? else {
                 continue;
             };
-            let answers = checklists::load_answers(&self.db, &batch).await?;
+            let answers = assignments::load_answers(&self.db, &batch).await?;
             let mut scored = Vec::with_capacity(batch.len());
             for a in &batch {
                 let items = self.items(a.version_id).await?;
                 let empty = Vec::new();
                 let answers = answers.get(&a.id).unwrap_or(&empty);
-                scored.push(checklists::score(&ctx, &items, a, answers));
+                scored.push(assignments::score(&ctx, &items, a, answers));
             }
-            checklists::store(&self.db, &scored).await?;
+            assignments::store(&self.db, &scored).await?;
             let changed: Vec<i64> = batch.iter().map(|a| a.org_id).collect();
             let mut org_ids = regions::recompute_ancestors(&self.db, &ctx, &changed).await?;
             let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
-            checklists::settle(&self.db, &ids).await?;
+            assignments::settle(&self.db, &ids).await?;
             for id in changed {
                 if !org_ids.contains(&id) {
                     org_ids.push(id);

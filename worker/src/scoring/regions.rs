@@ -67,7 +67,7 @@ async fn nodes(
         .collect())
 }
 
-type ChecklistRow = (i64, i64, Stored<AssignmentStatus>);
+type AssignmentRow = (i64, i64, Stored<AssignmentStatus>);
 type ScoreRow = (i64, i32, String, String);
 
 /// Checklists as the roll-up sees them, by org: status from the checklist, percent and
@@ -99,26 +99,26 @@ async fn child_results(
             ])
             .filter(score::Column::RoundId.eq(round_id))
     };
-    let mut checklists: Vec<ChecklistRow> = Vec::new();
+    let mut assignments: Vec<AssignmentRow> = Vec::new();
     let mut scores: HashMap<i64, ScoreRow> = HashMap::new();
     match org_ids {
         None => {
-            checklists = select_assignments().into_tuple().all(db).await?;
+            assignments = select_assignments().into_tuple().all(db).await?;
             for s in select_scores().into_tuple::<ScoreRow>().all(db).await? {
                 scores.insert(s.0, s);
             }
         }
         Some(org_ids) => {
             for chunk in org_ids.chunks(IN_CHUNK) {
-                checklists.extend(
+                assignments.extend(
                     select_assignments()
                         .filter(assignment::Column::OrgId.is_in(chunk.to_vec()))
-                        .into_tuple::<ChecklistRow>()
+                        .into_tuple::<AssignmentRow>()
                         .all(db)
                         .await?,
                 );
             }
-            let ids: Vec<i64> = checklists.iter().map(|c| c.0).collect();
+            let ids: Vec<i64> = assignments.iter().map(|c| c.0).collect();
             for chunk in ids.chunks(IN_CHUNK) {
                 for s in select_scores()
                     .filter(score::Column::AssignmentId.is_in(chunk.to_vec()))
@@ -131,8 +131,8 @@ async fn child_results(
             }
         }
     }
-    let mut out = HashMap::with_capacity(checklists.len());
-    for (id, org_id, status) in checklists {
+    let mut out = HashMap::with_capacity(assignments.len());
+    for (id, org_id, status) in assignments {
         let (percent_milli, indicators, tally) = match scores.get(&id) {
             Some((_, percent, indicators, tally)) => (
                 (*percent).max(0) as u32,

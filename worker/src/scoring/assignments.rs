@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use touming_domain::assessment::Answer;
 use touming_domain::catalogue::Item;
-use touming_domain::scoring::{ChecklistScore, ScoringInput, Tally, score_checklist};
+use touming_domain::scoring::{AssignmentScore, ScoringInput, Tally, score_assignment};
 
 use super::RoundContext;
 use super::regions::IN_CHUNK;
@@ -22,7 +22,7 @@ pub(super) struct Scored {
     pub round_id: i64,
     pub org_id: i64,
     pub answers_version: i32,
-    pub result: ChecklistScore,
+    pub result: AssignmentScore,
     pub tally: Tally,
 }
 
@@ -32,7 +32,7 @@ pub(super) fn score(
     a: &assignment::Model,
     answers: &[Answer],
 ) -> Scored {
-    let result = score_checklist(&ScoringInput {
+    let result = score_assignment(&ScoringInput {
         items,
         answers,
         policy: &ctx.policy,
@@ -41,7 +41,7 @@ pub(super) fn score(
         period_end: ctx.round.period_end,
         as_of: ctx.as_of,
     });
-    let tally = Tally::of_checklist(&result, a.version_id);
+    let tally = Tally::of_assignment(&result, a.version_id);
     Scored {
         tally,
         assignment_id: a.id,
@@ -55,9 +55,9 @@ pub(super) fn score(
 /// The answers of these checklists, by checklist, in item-code order.
 pub(super) async fn load_answers(
     db: &DatabaseConnection,
-    checklists: &[assignment::Model],
+    assignments: &[assignment::Model],
 ) -> Result<HashMap<i64, Vec<Answer>>, StoreError> {
-    let ids: Vec<i64> = checklists.iter().map(|a| a.id).collect();
+    let ids: Vec<i64> = assignments.iter().map(|a| a.id).collect();
     let mut out: HashMap<i64, Vec<Answer>> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
         let rows = answer::Entity::find()

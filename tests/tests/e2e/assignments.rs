@@ -125,11 +125,11 @@ async fn a_county_fills_submits_is_returned_and_resubmits_while_its_hospital_is_
 
     // The county filler finds its checklist and saves three answers.
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    assert_eq!(checklist["org"]["code"], "210102");
-    assert_eq!(checklist["status"], "NOT_STARTED");
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let answers = full_answers(&checklist, 3);
+    let assignment = mine(&app, &filler).await;
+    assert_eq!(assignment["org"]["code"], "210102");
+    assert_eq!(assignment["status"], "NOT_STARTED");
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&assignment, 3);
     let saved = app
         .graphql(
             Some(&filler),
@@ -365,7 +365,7 @@ async fn a_county_fills_submits_is_returned_and_resubmits_while_its_hospital_is_
 }
 
 #[tokio::test]
-async fn neighbours_and_other_hospitals_see_nothing_of_a_checklist() {
+async fn neighbours_and_other_hospitals_see_nothing_of_an_assignment() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let other_hospital = {
@@ -470,9 +470,9 @@ async fn concurrent_saves_never_lose_an_update() {
     open_round(&app, &world, None).await;
     let laptop = world.login(&app, &world.heping, Role::Filler).await;
     let desktop = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &laptop).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let items: Vec<String> = checklist["catalogueVersion"]["items"]["edges"]
+    let assignment = mine(&app, &laptop).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let items: Vec<String> = assignment["catalogueVersion"]["items"]["edges"]
         .as_array()
         .unwrap()
         .iter()
@@ -545,12 +545,12 @@ async fn with_a_self_check_step_the_county_checks_before_the_city() {
     let world = World::build(&app).await;
     open_round_due(&app, &world, None, 30, true).await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
     app.graphql(
         Some(&filler),
         SAVE,
-        json!({ "id": id, "v": 0, "a": full_answers(&checklist, 2) }),
+        json!({ "id": id, "v": 0, "a": full_answers(&assignment, 2) }),
     )
     .await;
     let r = app
@@ -616,14 +616,14 @@ async fn with_a_self_check_step_the_county_checks_before_the_city() {
 }
 
 #[tokio::test]
-async fn after_the_deadline_only_the_province_reopens_a_checklist() {
+async fn after_the_deadline_only_the_province_reopens_an_assignment() {
     let app = spawn_app().await;
     let world = World::build(&app).await;
     open_round_due(&app, &world, None, -1, false).await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let answers = full_answers(&checklist, 1);
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&assignment, 1);
     let late = app
         .graphql(
             Some(&filler),
@@ -714,12 +714,12 @@ async fn rounds_belong_to_their_province() {
         .await;
     assert_eq!(r["data"]["closeRound"]["status"], "CLOSED", "{r}");
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
+    let assignment = mine(&app, &filler).await;
     let r = app
         .graphql(
             Some(&filler),
             SAVE,
-            json!({ "id": checklist["id"], "v": 0, "a": full_answers(&checklist, 1)[..1] }),
+            json!({ "id": assignment["id"], "v": 0, "a": full_answers(&assignment, 1)[..1] }),
         )
         .await;
     assert!(
@@ -738,9 +738,9 @@ async fn a_reviewer_rejects_a_not_applicable_and_it_counts_as_not_disclosed() {
     let world = World::build(&app).await;
     open_round(&app, &world, None).await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
-    let checklist = mine(&app, &filler).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let answers = full_answers(&checklist, 2);
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&assignment, 2);
     app.graphql(
         Some(&filler),
         SAVE,
@@ -789,10 +789,10 @@ pub async fn fill_and_submit(
     disclosed: usize,
 ) -> (String, String) {
     let token = world.login(app, org, Role::Filler).await;
-    let checklist = mine(app, &token).await;
-    let id = checklist["id"].as_str().unwrap().to_owned();
-    let version = checklist["version"].as_i64().unwrap();
-    let answers = full_answers(&checklist, disclosed);
+    let assignment = mine(app, &token).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let version = assignment["version"].as_i64().unwrap();
+    let answers = full_answers(&assignment, disclosed);
     let saved = app
         .graphql(
             Some(&token),

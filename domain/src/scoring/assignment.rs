@@ -96,7 +96,7 @@ pub struct CategoryScore {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChecklistScore {
+pub struct AssignmentScore {
     pub total_milli: u64,
     pub max_milli: u64,
     /// Thousandths of a percent, rounded once, after the veto cap.
@@ -228,7 +228,7 @@ fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness 
 }
 
 /// Scores one checklist. Items without an answer count as 未公开.
-pub fn score_checklist(input: &ScoringInput) -> ChecklistScore {
+pub fn score_assignment(input: &ScoringInput) -> AssignmentScore {
     let policy = input.policy;
     let by_code: HashMap<&str, &Answer> = input
         .answers
@@ -410,7 +410,7 @@ pub fn score_checklist(input: &ScoringInput) -> ChecklistScore {
             }),
         }
     }
-    ChecklistScore {
+    AssignmentScore {
         total_milli: total,
         max_milli: max,
         percent_milli: percent,
@@ -481,10 +481,10 @@ mod tests {
         }
     }
 
-    fn score(items: &[Item], answers: &[Answer]) -> ChecklistScore {
+    fn score(items: &[Item], answers: &[Answer]) -> AssignmentScore {
         let calendar = Calendar::builtin();
         let policy = ScoringPolicy::default();
-        score_checklist(&ScoringInput {
+        score_assignment(&ScoringInput {
             items,
             answers,
             policy: &policy,
@@ -585,7 +585,7 @@ mod tests {
     }
 
     #[test]
-    fn not_applicable_leaves_the_maximum_and_a_failed_veto_caps_the_checklist() {
+    fn not_applicable_leaves_the_maximum_and_a_failed_veto_caps_the_assignment() {
         let mut veto = item(
             "0108",
             "政策文件",
@@ -718,10 +718,10 @@ mod golden_and_properties {
         }
     }
 
-    fn score(items: &[Item], answers: &[Answer]) -> ChecklistScore {
+    fn score(items: &[Item], answers: &[Answer]) -> AssignmentScore {
         let calendar = Calendar::builtin();
         let policy = ScoringPolicy::default();
-        score_checklist(&ScoringInput {
+        score_assignment(&ScoringInput {
             items,
             answers,
             policy: &policy,
@@ -812,7 +812,7 @@ mod golden_and_properties {
         }
 
         #[test]
-        fn improving_one_answer_never_lowers_the_checklist((items, specs) in arb_case(), pick in any::<prop::sample::Index>()) {
+        fn improving_one_answer_never_lowers_the_assignment((items, specs) in arb_case(), pick in any::<prop::sample::Index>()) {
             let answers: Vec<Answer> = items.iter().zip(&specs).map(|(i, s)| answer(&i.code, s.0, s.1, s.2, s.3)).collect();
             let k = pick.index(answers.len());
             if answers[k].status == AnswerStatus::NotApplicable {
