@@ -450,32 +450,46 @@ impl CatalogueMutation {
                 }
                 Target::Existing(catalogue)
             }
+            // Without `catalogueId` an import always makes a new catalogue: a new version
+            // of an existing one is asked for by naming it.
             None => {
-                let code = parsed
-                    .code
-                    .clone()
-                    .unwrap_or_else(|| format!("imported-{}", Utc::now().format("%Y%m%d%H%M%S")));
-                let existing = catalogue::Entity::find()
-                    .filter(catalogue::Column::OwnerOrgId.eq(owner.id))
-                    .filter(catalogue::Column::Code.eq(&code))
-                    .one(db)
-                    .await?;
-                match existing {
-                    Some(c) => Target::Existing(c),
-                    None => {
-                        let mut kinds: Vec<touming_domain::OrgKind> = match applies_to {
-                            Some(kinds) => kinds.into_iter().map(Into::into).collect(),
-                            None => parsed.applies_to.clone(),
-                        };
-                        if kinds.is_empty() {
-                            kinds.push(touming_domain::OrgKind::County);
+                let code = match parsed.code.clone() {
+                    Some(code) => {
+                        let taken = catalogue::Entity::find()
+                            .filter(catalogue::Column::OwnerOrgId.eq(owner.id))
+                            .filter(catalogue::Column::Code.eq(&code))
+                            .one(db)
+                            .await?;
+                        if taken.is_some() {
+                            return Err(ApiError::field(
+                                "catalogueId",
+                                format!(
+                                    "目录代码“{code}”已存在：要为该目录新增版本，请指定 catalogueId"
+                                ),
+                            )
+                            .into());
                         }
-                        Target::New {
-                            code,
-                            title: parsed.title.clone().unwrap_or_else(|| title.clone()),
-                            applies_to: kinds,
-                        }
+                        code
                     }
+                    // A spreadsheet carries no code: the time of import and a random
+                    // suffix, so two imports in the same second stay two catalogues.
+                    None => format!(
+                        "imported-{}-{:04x}",
+                        Utc::now().format("%Y%m%d%H%M%S"),
+                        rand::random::<u16>()
+                    ),
+                };
+                let mut kinds: Vec<touming_domain::OrgKind> = match applies_to {
+                    Some(kinds) => kinds.into_iter().map(Into::into).collect(),
+                    None => parsed.applies_to.clone(),
+                };
+                if kinds.is_empty() {
+                    kinds.push(touming_domain::OrgKind::County);
+                }
+                Target::New {
+                    code,
+                    title: parsed.title.clone().unwrap_or_else(|| title.clone()),
+                    applies_to: kinds,
                 }
             }
         };

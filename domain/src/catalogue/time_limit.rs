@@ -60,6 +60,18 @@ pub enum TimeLimitError {
         "无法识别的公开时限“{0}”（可在“时限规则”列给出，如 working_days:20、monthly、annual:01-31）"
     )]
     Unreadable(String),
+    /// A number with a unit that is not 工作日 ("七个工做日", "7日内", "15天"): a typo
+    /// must not loosen a legal limit to the default.
+    #[error(
+        "公开时限“{text}”中的“{snippet}”无法识别：应写作“N个工作日内”（如“7个工作日内”），或在“时限规则”列给出 working_days:N"
+    )]
+    UnreadableCount { text: String, snippet: String },
+    /// Wording about when information is formed or changed, or about working days,
+    /// without a number of days.
+    #[error(
+        "公开时限“{0}”未写明工作日数：应写作“N个工作日内”，或在“时限规则”列给出规则（如 working_days:20）"
+    )]
+    NoCount(String),
     #[error("公开时限的工作日数应在 1 到 365 之间")]
     DaysOutOfRange,
     #[error("公开时限的日期 {0} 月 {1} 日不存在")]
@@ -112,6 +124,23 @@ fn month_day(text: &str) -> Option<(u32, u32)> {
         let (day, rest) = leading_number(rest)?;
         (rest.starts_with('日') || rest.starts_with('号')).then_some((month, day))
     })
+}
+
+/// The first number followed, within a few characters, by a day unit other than
+/// 工作日: "七个工做日", "7日", "15天". Periodic and annual wordings are read before this.
+fn unreadable_count(text: &str) -> Option<String> {
+    text.char_indices().find_map(|(i, _)| {
+        let (_, rest) = leading_number(&text[i..])?;
+        let unit: String = rest.chars().take(4).collect();
+        let end = unit.find(['日', '天'])?;
+        let number_len = text[i..].len() - rest.len();
+        Some(text[i..i + number_len + end + '日'.len_utf8()].to_owned())
+    })
+}
+
+fn has_numeral(text: &str) -> bool {
+    text.char_indices()
+        .any(|(i, _)| leading_number(&text[i..]).is_some())
 }
 
 fn check_date(month: u32, day: u32) -> Result<(), TimeLimitError> {
@@ -169,10 +198,22 @@ impl TimeLimit {
                 .map_or(DueRule::EndOfFollowingPeriod, DueRule::DayOfFollowingPeriod);
             return Ok(TimeLimit::Periodic { period, due });
         }
-        // 条例第二十六条: "及时" without a number is the legal default of 20 working days.
-        if t.contains("及时") || t.contains("形成或者变更") || t.contains("形成或变更")
-        {
+        if let Some(snippet) = unreadable_count(&t) {
+            return Err(TimeLimitError::UnreadableCount {
+                text: text.trim().to_owned(),
+                snippet,
+            });
+        }
+        // 条例第二十六条 sets 20 working days for "及时"; only a wording with no number
+        // at all takes it, so that a misspelt count is never read as the default.
+        if t.contains("及时") && !has_numeral(&t) {
             return Ok(TimeLimit::WorkingDays { days: 20 });
+        }
+        let looks_like_a_limit = ["形成", "变更", "工作日", "日内", "天内"]
+            .iter()
+            .any(|w| t.contains(w));
+        if looks_like_a_limit {
+            return Err(TimeLimitError::NoCount(text.trim().to_owned()));
         }
         Err(unreadable())
     }
@@ -324,6 +365,49 @@ mod tests {
         );
         assert_eq!(read("长期公开"), TimeLimit::None);
         assert_eq!(read(""), TimeLimit::None);
+    }
+
+    #[test]
+    fn a_misspelt_or_missing_count_is_an_error_not_the_default() {
+        assert_eq!(
+            TimeLimit::from_wording("自信息形成或者变更之日起七个工做日内予以公开"),
+            Err(TimeLimitError::UnreadableCount {
+                text: "自信息形成或者变更之日起七个工做日内予以公开".into(),
+                snippet: "七个工做日".into(),
+            })
+        );
+        assert!(matches!(
+            TimeLimit::from_wording("自作出决定之日起7日内"),
+            Err(TimeLimitError::UnreadableCount { snippet, .. }) if snippet == "7日"
+        ));
+        assert!(matches!(
+            TimeLimit::from_wording("15天内公开"),
+            Err(TimeLimitError::UnreadableCount { snippet, .. }) if snippet == "15天"
+        ));
+        assert!(matches!(
+            TimeLimit::from_wording("自信息形成或者变更之日起予以公开"),
+            Err(TimeLimitError::NoCount(_))
+        ));
+        assert!(matches!(
+            TimeLimit::from_wording("若干个工作日内"),
+            Err(TimeLimitError::NoCount(_))
+        ));
+        assert!(matches!(
+            TimeLimit::from_wording("七个工做日内及时公开"),
+            Err(TimeLimitError::UnreadableCount { .. })
+        ));
+        // A trailing clause next to a readable count is fine.
+        assert_eq!(
+            read("自信息形成或者变更之日起7个工作日内公开，法律法规另有规定的从其规定"),
+            TimeLimit::WorkingDays { days: 7 }
+        );
+        let message = TimeLimit::from_wording("七个工做日内")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("“七个工做日”") && message.contains("N个工作日"),
+            "{message}"
+        );
     }
 
     #[test]

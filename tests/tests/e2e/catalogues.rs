@@ -546,3 +546,135 @@ async fn csv_and_yaml_imports_and_their_errors() {
     );
     app.stop().await;
 }
+
+/// 工做日 for 工作日 once imported as the 20-day default and let late results score as
+/// on time; now the row, the column and the wording are named and nothing is saved.
+#[tokio::test]
+async fn a_misspelt_time_limit_is_refused_with_its_place_never_loosened_to_the_default() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let admin = world.login(&app, &world.liaoning, Role::Admin).await;
+    let typo = "自信息形成或者变更之日起七个工做日内予以公开";
+    let mut rows = clean_rows();
+    rows[4].time_limit = typo;
+    let before = versions_in_db(&app).await;
+    let response = app
+        .graphql_upload(
+            &admin,
+            IMPORT,
+            json!({ "format": "XLSX", "title": "2026年版" }),
+            "typo.xlsx",
+            published_style("标准目录", &rows),
+        )
+        .await;
+    assert_eq!(error_code(&response), Some("VALIDATION"), "{response}");
+    let errors = import_errors(&response);
+    let (sheet, row, column, message) = errors
+        .iter()
+        .find(|e| e.3.contains(typo))
+        .unwrap_or_else(|| panic!("no error quoting the wording: {errors:?}"));
+    assert_eq!(
+        (sheet.as_str(), *row, column.as_deref()),
+        ("标准目录", Some(8), Some("F"))
+    );
+    assert!(
+        message.contains("七个工做日") && message.contains("N个工作日"),
+        "says what was expected: {message}"
+    );
+    assert_eq!(versions_in_db(&app).await, before, "nothing saved");
+
+    // The same row with the count spelt right imports as 7 working days.
+    rows[4].time_limit = "自信息形成或者变更之日起七个工作日内予以公开";
+    let response = app
+        .graphql_upload(
+            &admin,
+            IMPORT,
+            json!({ "format": "XLSX", "title": "2026年版" }),
+            "fixed.xlsx",
+            published_style("标准目录", &rows),
+        )
+        .await;
+    let id = response["data"]["importCatalogue"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{response}"))
+        .to_owned();
+    let items = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { catalogueVersion(id: $id) { items(first: 20) { edges { node { code timeLimit { kind days } } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let result = items["data"]["catalogueVersion"]["items"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["code"] == "0204")
+        .unwrap_or_else(|| panic!("{items}"));
+    assert_eq!(
+        result["node"]["timeLimit"],
+        json!({ "kind": "WORKING_DAYS", "days": 7 })
+    );
+    app.stop().await;
+}
+
+/// Two spreadsheets imported in the same second once merged into one catalogue (the
+/// second one's scope dropped). Without `catalogueId`, each import is a catalogue.
+#[tokio::test]
+async fn two_quick_imports_make_two_catalogues_each_with_its_own_scope() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let admin = world.login(&app, &world.liaoning, Role::Admin).await;
+    const SCOPED: &str = "mutation($file: Upload!, $title: String!, $kinds: [OrgKind!]) { importCatalogue(file: $file, format: XLSX, title: $title, appliesTo: $kinds) { id catalogue { id code appliesTo } } }";
+    let file = published_style("标准目录", &clean_rows());
+    let (first, second) = tokio::join!(
+        app.graphql_upload(
+            &admin,
+            SCOPED,
+            json!({ "title": "县级", "kinds": ["COUNTY"] }),
+            "a.xlsx",
+            file.clone(),
+        ),
+        app.graphql_upload(
+            &admin,
+            SCOPED,
+            json!({ "title": "医院", "kinds": ["INSTITUTION"] }),
+            "b.xlsx",
+            file,
+        ),
+    );
+    let a = &first["data"]["importCatalogue"]["catalogue"];
+    let b = &second["data"]["importCatalogue"]["catalogue"];
+    assert!(
+        a["id"].is_string() && b["id"].is_string(),
+        "{first} {second}"
+    );
+    assert_ne!(a["id"], b["id"], "two catalogues");
+    assert_ne!(a["code"], b["code"]);
+    assert_eq!(a["appliesTo"], json!(["COUNTY"]));
+    assert_eq!(b["appliesTo"], json!(["INSTITUTION"]));
+
+    // A YAML file naming a code the province already has is not silently a new version.
+    let yaml = "code: ln-extra\ntitle: 辽宁省补充目录\napplies_to: [COUNTY]\nitems:\n  - code: \"9901\"\n    category: [补充事项]\n    title: 家庭医生签约\n    time_limit: 每季度\n    channels: [政府网站]\n    weight: 2\n";
+    let upload = |title: &'static str| {
+        app.graphql_upload(
+            &admin,
+            IMPORT,
+            json!({ "format": "YAML", "title": title }),
+            "extra.yaml",
+            yaml.as_bytes().to_vec(),
+        )
+    };
+    let created = upload("第一版").await;
+    assert!(
+        created["data"]["importCatalogue"]["id"].is_string(),
+        "{created}"
+    );
+    let again = upload("第二版").await;
+    assert_eq!(error_code(&again), Some("VALIDATION"), "{again}");
+    assert_eq!(
+        again["errors"][0]["extensions"]["fields"][0]["field"],
+        "catalogueId"
+    );
+    app.stop().await;
+}
