@@ -118,7 +118,11 @@ fn round_div(num: u128, den: u128) -> u128 {
 }
 
 struct Timeliness {
+    /// Rounded, for the explanation only: points use `sum / periods` exactly.
     factor: u32,
+    /// The factor is `sum / periods` (‰); one period but for periodic items.
+    sum: u32,
+    periods: u32,
     note: String,
     on_time: Ratio,
 }
@@ -127,6 +131,8 @@ fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness 
     let late = input.policy.late;
     let judged = |on_time: bool, note: String| Timeliness {
         factor: if on_time { 1000 } else { late },
+        sum: if on_time { 1000 } else { late },
+        periods: 1,
         note: if on_time {
             note
         } else {
@@ -139,6 +145,8 @@ fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness 
     };
     let unjudged = |note: String| Timeliness {
         factor: 1000,
+        sum: 1000,
+        periods: 1,
         note,
         on_time: Ratio::default(),
     };
@@ -214,6 +222,8 @@ fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness 
             let f = round_div(sum as u128, n as u128) as u32;
             Timeliness {
                 factor: f,
+                sum,
+                periods: n,
                 note: format!(
                     "应公开 {n} 期，按时 {on_time} 期，逾期 {late_count} 期，缺 {missing} 期，×{}",
                     factor(f)
@@ -366,8 +376,10 @@ pub fn score_assignment(input: &ScoringInput) -> AssignmentScore {
             1000
         };
 
-        let product = weight as u128 * s as u128 * t.factor as u128 * c as u128 * i as u128;
-        score.points_milli = round_div(product, 1_000_000_000_000) as u32;
+        // One rounding, at the end (DOMAIN.md §4): the periodic factor enters as the
+        // exact fraction sum / periods.
+        let product = weight as u128 * s as u128 * t.sum as u128 * c as u128 * i as u128;
+        score.points_milli = round_div(product, 1_000_000_000_000 * t.periods as u128) as u32;
         notes.push(format!(
             "得 {}/{} 分",
             weight_text(score.points_milli),
@@ -582,6 +594,48 @@ mod tests {
                 .contains("应公开 5 期，按时 3 期，逾期 1 期，缺 1 期，×0.7")
         );
         assert_eq!(s.indicators.on_time, Ratio { num: 3, den: 5 });
+    }
+
+    #[test]
+    fn a_periodic_factor_is_rounded_once_at_the_end() {
+        let items = [item(
+            "1214",
+            "公共卫生服务",
+            2,
+            TimeLimit::Periodic {
+                period: Period::Monthly,
+                due: DueRule::EndOfFollowingPeriod,
+            },
+        )];
+        let mut a = answer("1214", AnswerStatus::Disclosed);
+        a.periods = [("2025-01", "2025-02-10"), ("2025-02", "2025-03-10")]
+            .iter()
+            .map(|(p, on)| PeriodRecord {
+                period: (*p).into(),
+                published_on: Some(d(on)),
+            })
+            .collect();
+        let calendar = Calendar::builtin();
+        let policy = ScoringPolicy::default();
+        let s = score_assignment(&ScoringInput {
+            items: &items,
+            answers: &[a],
+            policy: &policy,
+            calendar: &calendar,
+            period_start: d("2025-01-01"),
+            period_end: d("2025-12-31"),
+            // January to March are due: 2 of 3 published on time.
+            as_of: d("2025-04-30"),
+        });
+        // 2 × 2/3 = 1.3333…: 1.333, not 2 × 0.667 = 1.334.
+        assert_eq!(s.items[0].points_milli, 1333, "{}", s.items[0].explanation);
+        assert!(
+            s.items[0]
+                .explanation
+                .contains("应公开 3 期，按时 2 期，逾期 0 期，缺 1 期，×0.667"),
+            "{}",
+            s.items[0].explanation
+        );
     }
 
     #[test]
