@@ -149,6 +149,22 @@ impl Running {
 /// Migrates the database, binds `config.listen` (port 0 picks one), serves, and runs
 /// the worker in-process when no Redis is configured (unless `worker.embedded` is off).
 pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Running> {
+    let (running, ()) = spawn_after(config, db, |_| async { Ok(()) }).await?;
+    Ok(running)
+}
+
+/// Like [`spawn`], but answers requests only once `before_serving` is done: the port is
+/// bound and the worker runs meanwhile, and a request that arrives waits in the
+/// listener's backlog instead of seeing a half-prepared database (the demo seeds here).
+pub async fn spawn_after<T, F, Fut>(
+    config: Config,
+    db: DatabaseConnection,
+    before_serving: F,
+) -> anyhow::Result<(Running, T)>
+where
+    F: FnOnce(AppState) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
     prepare(&db).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
@@ -161,6 +177,7 @@ pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Run
     if state.redis.is_none() && state.config.worker.embedded {
         tasks.push(tokio::spawn(worker(&state).run(signal.clone())));
     }
+    let prepared = before_serving(state.clone()).await?;
     let app = router(App {
         state: state.clone(),
         schema,
@@ -180,12 +197,13 @@ pub async fn spawn(config: Config, db: DatabaseConnection) -> anyhow::Result<Run
         }
     }));
     tracing::info!(%addr, "listening");
-    Ok(Running {
+    let running = Running {
         addr,
         state,
         shutdown,
         tasks,
-    })
+    };
+    Ok((running, prepared))
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

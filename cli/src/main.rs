@@ -167,8 +167,11 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo { .. } => {
             let db = db::connect(&config.database).await?;
-            let running = app::spawn(config, db).await?;
-            let seeded = demo::seed(&running.state).await?;
+            // Seeded before the first request is answered, so nobody signs in to an
+            // empty province; the banner says it is usable.
+            let (running, seeded) =
+                app::spawn_after(config, db, |state| async move { demo::seed(&state).await })
+                    .await?;
             print_banner(&running, &seeded);
             app::termination().await;
             running.stop().await;

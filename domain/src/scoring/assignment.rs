@@ -118,8 +118,6 @@ fn round_div(num: u128, den: u128) -> u128 {
 }
 
 struct Timeliness {
-    /// Rounded, for the explanation only: points use `sum / periods` exactly.
-    factor: u32,
     /// The factor is `sum / periods` (‰); one period but for periodic items.
     sum: u32,
     periods: u32,
@@ -130,7 +128,6 @@ struct Timeliness {
 fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness {
     let late = input.policy.late;
     let judged = |on_time: bool, note: String| Timeliness {
-        factor: if on_time { 1000 } else { late },
         sum: if on_time { 1000 } else { late },
         periods: 1,
         note: if on_time {
@@ -144,7 +141,6 @@ fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness 
         },
     };
     let unjudged = |note: String| Timeliness {
-        factor: 1000,
         sum: 1000,
         periods: 1,
         note,
@@ -221,7 +217,6 @@ fn timeliness(item: &Item, answer: &Answer, input: &ScoringInput) -> Timeliness 
             let n = expected.len() as u32;
             let f = round_div(sum as u128, n as u128) as u32;
             Timeliness {
-                factor: f,
                 sum,
                 periods: n,
                 note: format!(
