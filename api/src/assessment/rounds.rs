@@ -29,6 +29,9 @@ pub struct NewRound {
     pub deadline: NaiveDate,
     /// Which catalogue version applies to which org kind.
     pub catalogues: Vec<(OrgKind, i64)>,
+    /// Kinds given a catalogue that is not for them, deliberately (`allowOtherKind`);
+    /// otherwise a catalogue is only used for the kinds it states.
+    pub other_kind_allowed: Vec<OrgKind>,
     pub policy: ScoringPolicy,
     pub reminder_days_before: i32,
     pub prefill_from: Option<i64>,
@@ -81,7 +84,21 @@ pub async fn create(
             ));
         }
         match guard.catalogue_version(db, *version_id).await {
-            Ok((_, v)) if v.status == VersionStatus::Published => {}
+            Ok((c, v)) if v.status == VersionStatus::Published => {
+                let meant_for = crate::catalogue::store::applies_to(&c)?;
+                if !meant_for.contains(kind) && !new.other_kind_allowed.contains(kind) {
+                    let labels: Vec<&str> = meant_for.iter().map(|k| k.label()).collect();
+                    problems.push(FieldError::new(
+                        "catalogues",
+                        format!(
+                            "目录《{}》适用于{}，不能用于{}（确需使用时请选择“允许用于其他机构类型”）",
+                            c.title,
+                            labels.join("、"),
+                            kind.label()
+                        ),
+                    ));
+                }
+            }
             Ok(_) => problems.push(FieldError::new("catalogues", "只能使用已发布的目录版本")),
             Err(_) => problems.push(FieldError::new("catalogues", "目录版本不存在")),
         }
@@ -138,7 +155,11 @@ pub async fn create(
             after: Some(json!({
                 "title": created.title,
                 "deadline": created.deadline,
-                "catalogues": new.catalogues.iter().map(|(k, v)| json!({"orgKind": k.as_str(), "versionId": v})).collect::<Vec<_>>(),
+                "catalogues": new.catalogues.iter().map(|(k, v)| json!({
+                    "orgKind": k.as_str(),
+                    "versionId": v,
+                    "otherKindAllowed": new.other_kind_allowed.contains(k),
+                })).collect::<Vec<_>>(),
                 "policy": new.policy,
             })),
         },

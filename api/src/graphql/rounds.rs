@@ -234,6 +234,9 @@ pub struct RoundCatalogueInput {
     pub org_kind: OrgKind,
     /// A PUBLISHED catalogue version.
     pub version_id: ID,
+    /// Use the catalogue for this kind although it is not one of the kinds it is for
+    /// (default false: such a choice is refused with a field error).
+    pub allow_other_kind: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -288,8 +291,13 @@ impl RoundMutation {
     async fn create_round(&self, ctx: &Context<'_>, input: CreateRoundInput) -> Result<Round> {
         let guard = ctx.guard()?;
         let mut catalogues = Vec::new();
+        let mut other_kind_allowed = Vec::new();
         for c in input.catalogues {
-            catalogues.push((c.org_kind.into(), parse_id(&c.version_id, "目录版本")?));
+            let kind: touming_domain::OrgKind = c.org_kind.into();
+            if c.allow_other_kind == Some(true) {
+                other_kind_allowed.push(kind);
+            }
+            catalogues.push((kind, parse_id(&c.version_id, "目录版本")?));
         }
         let prefill_from = match input.prefill_from_round_id {
             Some(id) => Some(parse_id(&id, "考核轮次")?),
@@ -301,6 +309,7 @@ impl RoundMutation {
             period_end: input.period_end.0,
             deadline: input.deadline.0,
             catalogues,
+            other_kind_allowed,
             policy: input.policy.map(ScoringPolicy::from).unwrap_or_default(),
             reminder_days_before: input.reminder_days_before.unwrap_or(3),
             prefill_from,

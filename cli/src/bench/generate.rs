@@ -257,6 +257,7 @@ async fn province(
                 (OrgKind::County, version.id),
                 (OrgKind::Institution, version.id),
             ],
+            other_kind_allowed: vec![],
             policy: ScoringPolicy::default(),
             reminder_days_before: 3,
             prefill_from: None,

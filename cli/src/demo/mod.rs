@@ -251,6 +251,7 @@ async fn open_round(
         period_end: chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December"),
         deadline,
         catalogues,
+        other_kind_allowed: vec![],
         policy: ScoringPolicy::default(),
         reminder_days_before: 3,
         prefill_from: None,

@@ -13,6 +13,7 @@ mod identity;
 mod operations;
 mod orgs;
 mod rectification;
+mod rounds;
 mod scores;
 mod sessions;
 mod statements;
