@@ -386,9 +386,10 @@ fn import_errors(errors: Vec<crate::catalogue::ImportError>) -> ApiError {
 #[Object]
 impl CatalogueMutation {
     /// Imports a catalogue file as a new DRAFT version (province ADMIN or operator).
-    /// Without `catalogueId` a new catalogue is created (for YAML: the file's code
-    /// decides). Every error names its sheet, row and column; a file with any error
-    /// saves nothing.
+    /// Without `catalogueId` a new catalogue is always created (a YAML file's code must
+    /// not be taken yet); it is for the org kinds in `appliesTo`, or those the file
+    /// states — one of the two is required. Every error names its sheet, row and
+    /// column; a file with any error saves nothing.
     async fn import_catalogue(
         &self,
         ctx: &Context<'_>,
@@ -479,12 +480,17 @@ impl CatalogueMutation {
                         rand::random::<u16>()
                     ),
                 };
-                let mut kinds: Vec<touming_domain::OrgKind> = match applies_to {
+                let kinds: Vec<touming_domain::OrgKind> = match applies_to {
                     Some(kinds) => kinds.into_iter().map(Into::into).collect(),
                     None => parsed.applies_to.clone(),
                 };
+                // A catalogue states whom it is for; nothing is assumed.
                 if kinds.is_empty() {
-                    kinds.push(touming_domain::OrgKind::County);
+                    return Err(ApiError::field(
+                        "appliesTo",
+                        "请选择目录适用的机构类型（如县/区、医疗卫生机构），或在文件中写明",
+                    )
+                    .into());
                 }
                 Target::New {
                     code,

@@ -6,7 +6,7 @@ use touming_domain::Role;
 use touming_tests::spreadsheet::{Row, published_style};
 use touming_tests::{TestApp, World, error_code, spawn_app};
 
-const IMPORT: &str = "mutation($file: Upload!, $format: CatalogueFormat!, $title: String!) { importCatalogue(file: $file, format: $format, title: $title) { id label status itemCount catalogue { id code title appliesTo builtIn } } }";
+const IMPORT: &str = "mutation($file: Upload!, $format: CatalogueFormat!, $title: String!, $kinds: [OrgKind!]) { importCatalogue(file: $file, format: $format, title: $title, appliesTo: $kinds) { id label status itemCount catalogue { id code title appliesTo builtIn } } }";
 const PUBLISH: &str =
     "mutation($id: ID!) { publishCatalogueVersion(id: $id) { id status publishedAt } }";
 const CATALOGUES: &str =
@@ -86,7 +86,7 @@ async fn a_province_imports_its_published_spreadsheet_and_compares_it_with_the_b
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "2025年版（有误）" }),
+            json!({ "format": "XLSX", "title": "2025年版（有误）", "kinds": ["COUNTY"] }),
             "broken.xlsx",
             published_style("标准目录", &broken),
         )
@@ -112,7 +112,7 @@ async fn a_province_imports_its_published_spreadsheet_and_compares_it_with_the_b
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "2025年版（有误）" }),
+            json!({ "format": "XLSX", "title": "2025年版（有误）", "kinds": ["COUNTY"] }),
             "broken.xlsx",
             published_style("标准目录", &broken),
         )
@@ -152,7 +152,7 @@ async fn a_province_imports_its_published_spreadsheet_and_compares_it_with_the_b
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "2025年版" }),
+            json!({ "format": "XLSX", "title": "2025年版", "kinds": ["COUNTY"] }),
             "liaoning-2025.xlsx",
             published_style("标准目录", &clean_rows()),
         )
@@ -294,7 +294,7 @@ async fn only_a_province_admin_imports_and_other_provinces_see_nothing() {
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "2025年版" }),
+            json!({ "format": "XLSX", "title": "2025年版", "kinds": ["COUNTY"] }),
             "a.xlsx",
             published_style("目录", &clean_rows()),
         )
@@ -313,7 +313,7 @@ async fn only_a_province_admin_imports_and_other_provinces_see_nothing() {
             .graphql_upload(
                 &token,
                 IMPORT,
-                json!({ "format": "XLSX", "title": "越权" }),
+                json!({ "format": "XLSX", "title": "越权", "kinds": ["COUNTY"] }),
                 "a.xlsx",
                 published_style("目录", &clean_rows()),
             )
@@ -408,7 +408,7 @@ async fn an_exported_version_imports_back_unchanged() {
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "导出再导入" }),
+            json!({ "format": "XLSX", "title": "导出再导入", "kinds": ["COUNTY"] }),
             "export.xlsx",
             bytes,
         )
@@ -447,7 +447,7 @@ async fn csv_and_yaml_imports_and_their_errors() {
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "CSV", "title": "CSV 版" }),
+            json!({ "format": "CSV", "title": "CSV 版", "kinds": ["COUNTY"] }),
             "a.csv",
             csv.as_bytes().to_vec(),
         )
@@ -461,7 +461,7 @@ async fn csv_and_yaml_imports_and_their_errors() {
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "CSV", "title": "CSV 错" }),
+            json!({ "format": "CSV", "title": "CSV 错", "kinds": ["COUNTY"] }),
             "b.csv",
             bad_csv.into_bytes(),
         )
@@ -531,7 +531,7 @@ async fn csv_and_yaml_imports_and_their_errors() {
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "CSV", "title": "过大" }),
+            json!({ "format": "CSV", "title": "过大", "kinds": ["COUNTY"] }),
             "huge.csv",
             huge,
         )
@@ -562,7 +562,7 @@ async fn a_misspelt_time_limit_is_refused_with_its_place_never_loosened_to_the_d
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "2026年版" }),
+            json!({ "format": "XLSX", "title": "2026年版", "kinds": ["COUNTY"] }),
             "typo.xlsx",
             published_style("标准目录", &rows),
         )
@@ -589,7 +589,7 @@ async fn a_misspelt_time_limit_is_refused_with_its_place_never_loosened_to_the_d
         .graphql_upload(
             &admin,
             IMPORT,
-            json!({ "format": "XLSX", "title": "2026年版" }),
+            json!({ "format": "XLSX", "title": "2026年版", "kinds": ["COUNTY"] }),
             "fixed.xlsx",
             published_style("标准目录", &rows),
         )
@@ -653,6 +653,23 @@ async fn two_quick_imports_make_two_catalogues_each_with_its_own_scope() {
     assert_ne!(a["code"], b["code"]);
     assert_eq!(a["appliesTo"], json!(["COUNTY"]));
     assert_eq!(b["appliesTo"], json!(["INSTITUTION"]));
+
+    // A spreadsheet says nothing of whom it is for: without kinds the import is refused
+    // rather than assumed to be for counties.
+    let unscoped = app
+        .graphql_upload(
+            &admin,
+            IMPORT,
+            json!({ "format": "XLSX", "title": "无适用对象" }),
+            "c.xlsx",
+            published_style("标准目录", &clean_rows()),
+        )
+        .await;
+    assert_eq!(error_code(&unscoped), Some("VALIDATION"), "{unscoped}");
+    assert_eq!(
+        unscoped["errors"][0]["extensions"]["fields"][0]["field"],
+        "appliesTo"
+    );
 
     // A YAML file naming a code the province already has is not silently a new version.
     let yaml = "code: ln-extra\ntitle: 辽宁省补充目录\napplies_to: [COUNTY]\nitems:\n  - code: \"9901\"\n    category: [补充事项]\n    title: 家庭医生签约\n    time_limit: 每季度\n    channels: [政府网站]\n    weight: 2\n";

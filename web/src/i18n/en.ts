@@ -173,6 +173,7 @@ const en: typeof zh = {
     import: 'Import a catalogue',
     into: 'Into',
     newOne: 'A new catalogue',
+    appliesToHint: 'Required for a new catalogue (unless the file states it)',
     file: 'File (xlsx / csv / yaml)',
     upload: 'Upload and check',
     required: 'Give a name and choose an xlsx, csv or yaml file',

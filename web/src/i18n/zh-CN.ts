@@ -171,6 +171,7 @@ export default {
     import: '导入目录',
     into: '导入到',
     newOne: '新建目录',
+    appliesToHint: '新建目录时必选（文件中已写明时可不选）',
     file: '文件（xlsx / csv / yaml）',
     upload: '上传并检查',
     required: '请填写目录名称并选择 xlsx、csv 或 yaml 文件',
