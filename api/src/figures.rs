@@ -5,13 +5,16 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use touming_domain::OrgKind;
 use touming_domain::assessment::AssignmentStatus;
 use touming_domain::scoring::{Coverage, Grade, Indicators, Spread, Tally};
+use touming_store::coverage::subtree_counts;
 use touming_store::entity::{assignment, org, rollup, round, score};
+use touming_store::scores::{rollup_from_row, score_indicators, score_tally};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -27,6 +30,11 @@ pub struct Figure {
     pub tally: Tally,
     /// The org's own checklist in the round, if it has one.
     pub assignment: Option<assignment::Model>,
+    /// When the worker last wrote this figure (the roll-up, or the checklist's score).
+    pub computed_at: Option<DateTime<Utc>>,
+    /// A checklist it counts changed after it was computed (or it was never computed
+    /// although there are checklists): the figure is not current yet.
+    pub stale: bool,
 }
 
 impl Figure {
@@ -41,12 +49,10 @@ impl Figure {
             indicators: Indicators::default(),
             tally: Tally::default(),
             assignment: None,
+            computed_at: None,
+            stale: false,
         }
     }
-}
-
-fn json<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
-    serde_json::from_str(text).map_err(ApiError::internal)
 }
 
 /// One org's figure in one round.
@@ -80,13 +86,16 @@ pub async fn figures(
     } else {
         rollup::Entity::find()
             .filter(rollup::Column::RoundId.is_in(round_ids.clone()))
-            .filter(rollup::Column::OrgId.is_in(regions))
+            .filter(rollup::Column::OrgId.is_in(regions.clone()))
             .all(db)
             .await?
             .into_iter()
             .map(|r| ((r.round_id, r.org_id), r))
             .collect()
     };
+    // Coverage and staleness below each region, from the checklists themselves: right
+    // from the moment a round opens, before the worker has rolled anything up.
+    let below = subtree_counts(db, &round_ids, &regions).await?;
     let assignments: HashMap<(i64, i64), assignment::Model> = assignment::Entity::find()
         .filter(assignment::Column::RoundId.is_in(round_ids))
         .filter(assignment::Column::OrgId.is_in(org_ids))
@@ -106,7 +115,7 @@ pub async fn figures(
         .filter(|a| institutions.contains(&a.org_id))
         .map(|a| a.id)
         .collect();
-    type Summary = (i64, i32, bool, String, String);
+    type Summary = (i64, i32, bool, String, String, DateTime<Utc>);
     let scores: HashMap<i64, Summary> = if scored.is_empty() {
         HashMap::new()
     } else {
@@ -118,6 +127,7 @@ pub async fn figures(
                 score::Column::VetoFailed,
                 score::Column::Indicators,
                 score::Column::Tally,
+                score::Column::ComputedAt,
             ])
             .filter(score::Column::AssignmentId.is_in(scored))
             .into_tuple::<Summary>()
@@ -159,21 +169,35 @@ pub async fn figures(
                         approved: (status == AssignmentStatus::Approved) as u32,
                     };
                     if let Some(s) = stored.filter(|_| status.is_submitted()) {
-                        f.indicators = json(&s.3)?;
-                        f.tally = json(&s.4)?;
+                        f.indicators = score_indicators(s.0, &s.3)?;
+                        f.tally = score_tally(s.0, &s.4)?;
+                    }
+                    f.computed_at = stored.map(|s| s.5);
+                    f.stale = a.score_stale;
+                }
+            } else {
+                let counted = below.get(&(round.id, org.id)).copied().unwrap_or_default();
+                match rollups.get(&(round.id, org.id)) {
+                    Some(row) => {
+                        let r = rollup_from_row(row)?;
+                        f.composite_milli = r.composite_milli;
+                        f.grade = f.composite_milli.map(|c| Grade::of(c, &policy));
+                        f.coverage = r.coverage;
+                        f.spread = r.spread;
+                        f.indicators = r.indicators;
+                        f.tally = r.tally;
+                        f.computed_at = Some(row.computed_at);
+                        f.stale = counted.stale > 0;
+                    }
+                    None => {
+                        f.coverage = Coverage {
+                            expected: counted.expected,
+                            submitted: counted.submitted,
+                            approved: counted.approved,
+                        };
+                        f.stale = counted.expected > 0;
                     }
                 }
-            } else if let Some(r) = rollups.get(&(round.id, org.id)) {
-                f.composite_milli = r.composite_milli.and_then(|c| u32::try_from(c).ok());
-                f.grade = f.composite_milli.map(|c| Grade::of(c, &policy));
-                f.coverage = Coverage {
-                    expected: u32::try_from(r.expected).unwrap_or(0),
-                    submitted: u32::try_from(r.submitted).unwrap_or(0),
-                    approved: u32::try_from(r.approved).unwrap_or(0),
-                };
-                f.spread = r.spread.as_deref().map(json).transpose()?;
-                f.indicators = json(&r.indicators)?;
-                f.tally = json(&r.tally)?;
             }
             row.push(f);
         }

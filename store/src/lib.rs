@@ -11,6 +11,7 @@ pub mod answers;
 pub mod calendar;
 pub mod catalogue;
 pub mod codec;
+pub mod coverage;
 pub mod entity;
 pub mod error;
 pub mod rectification;

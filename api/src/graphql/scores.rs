@@ -122,6 +122,11 @@ pub struct Rollup {
     pub shared_change: Option<f64>,
     /// In a comparison of a published round: how far rectification has got.
     pub rectification: Option<RectificationProgress>,
+    /// When the worker last computed this figure; null before it first has.
+    pub computed_at: Option<DateTime<Utc>>,
+    /// Some checklist it counts changed after it was computed, or it has not been
+    /// computed yet although checklists exist: the figure is about to move.
+    pub stale: bool,
 }
 
 /// Points earned of points possible in a category.
@@ -239,6 +244,8 @@ impl From<Figure> for Rollup {
             change: None,
             shared_change: None,
             rectification: None,
+            computed_at: f.computed_at,
+            stale: f.stale,
             org: Org(f.org),
         }
     }

@@ -82,9 +82,13 @@ pub async fn until_city_counts(app: &TestApp, token: &str, round: &str, world: &
     until(
         app,
         token,
-        "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { coverage { submitted } } }",
+        "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { coverage { submitted } stale } }",
         json!({ "r": round, "o": world.shenyang.id.to_string() }),
-        |r| r["data"]["rollup"]["coverage"]["submitted"] == n,
+        // Coverage counts checklists at once; the figure is rolled up once it is current.
+        |r| {
+            r["data"]["rollup"]["coverage"]["submitted"] == n
+                && r["data"]["rollup"]["stale"] == false
+        },
     )
     .await;
 }

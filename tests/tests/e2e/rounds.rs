@@ -1,9 +1,13 @@
-//! Setting up a round as a province office would: the catalogues it names must be meant
-//! for the orgs that will fill them in.
+//! Setting up and following a round as a province office would: the catalogues it names
+//! must be meant for the orgs that fill them in, and its figures say whether they are
+//! current.
 
 use serde_json::{Value, json};
 use touming_domain::Role;
-use touming_tests::{TestApp, World, error_fields, spawn_app};
+use touming_tests::{TestApp, World, error_fields, spawn_app, spawn_app_with};
+use touming_worker::scoring::Scorer;
+
+use super::assignments::{SAVE, full_answers, mine, open_round};
 
 const CREATE: &str = "mutation($i: CreateRoundInput!) { createRound(input: $i) { id status catalogues { orgKind } } }";
 
@@ -91,5 +95,85 @@ async fn a_catalogue_meant_for_counties_is_refused_for_hospitals_unless_chosen_d
         after["catalogues"][0]["otherKindAllowed"], true,
         "the deliberate choice is on record: {audit}"
     );
+    app.stop().await;
+}
+
+const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite coverage { expected submitted } stale computedAt } }";
+
+async fn heping_rollup(app: &TestApp, token: &str, round: &str, world: &World) -> Value {
+    let r = app
+        .graphql(
+            Some(token),
+            ROLLUP,
+            json!({ "r": round, "o": world.heping.id.to_string() }),
+        )
+        .await;
+    r["data"]["rollup"].clone()
+}
+
+/// For the first seconds of a round a roll-up read `composite: null, expected: 0` —
+/// the same as "nothing submitted here". Coverage now counts the checklists from the
+/// moment the round opens, and a figure says when it was computed and whether a
+/// checklist below changed since.
+#[tokio::test]
+async fn a_roll_up_says_whether_it_is_current_and_counts_checklists_from_the_start() {
+    // No worker: nothing is rolled up until this story scores it by hand.
+    let app = spawn_app_with(|c| c.worker.embedded = false).await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    let heping_checklists = app
+        .count_where(
+            "assignment",
+            &format!(
+                "round_id = {round} and org_id in (select id from org where path like '{}%')",
+                world.heping.path
+            ),
+        )
+        .await;
+    assert_eq!(heping_checklists, 2, "和平区 and its hospital");
+
+    let fresh = heping_rollup(&app, &province, &round, &world).await;
+    assert_eq!(
+        fresh["coverage"],
+        json!({ "expected": 2, "submitted": 0 }),
+        "{fresh}"
+    );
+    assert_eq!(fresh["composite"], Value::Null);
+    assert_eq!(
+        fresh["stale"], true,
+        "never computed, checklists waiting: {fresh}"
+    );
+    assert_eq!(fresh["computedAt"], Value::Null);
+
+    Scorer::new(app.db.clone()).reconcile(10_000).await.unwrap();
+    let current = heping_rollup(&app, &province, &round, &world).await;
+    assert_eq!(current["stale"], false, "{current}");
+    let computed_at = current["computedAt"].as_str().expect("computed").to_owned();
+    assert_eq!(current["coverage"]["expected"], 2);
+
+    // The county's filler saves one answer: the figure above is no longer current.
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let mine = mine(&app, &filler).await;
+    let saved = app
+        .graphql(
+            Some(&filler),
+            SAVE,
+            json!({ "id": mine["id"], "v": mine["version"], "a": full_answers(&mine, 1)[..1] }),
+        )
+        .await;
+    assert!(saved["errors"].is_null(), "{saved}");
+    let changed = heping_rollup(&app, &province, &round, &world).await;
+    assert_eq!(changed["stale"], true, "{changed}");
+    assert_eq!(
+        changed["computedAt"],
+        computed_at.as_str(),
+        "not recomputed yet"
+    );
+
+    Scorer::new(app.db.clone()).reconcile(10_000).await.unwrap();
+    let again = heping_rollup(&app, &province, &round, &world).await;
+    assert_eq!(again["stale"], false, "{again}");
+    assert_ne!(again["computedAt"], computed_at.as_str());
     app.stop().await;
 }

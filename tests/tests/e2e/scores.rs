@@ -8,7 +8,7 @@ use touming_worker::Job;
 
 use super::assignments::{SAVE, SUBMIT, fill_and_submit, full_answers, mine, open_round};
 
-const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite grade coverage { expected submitted approved } indicators { disclosureRate } } }";
+const ROLLUP: &str = "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { composite grade coverage { expected submitted approved } indicators { disclosureRate } stale } }";
 
 /// Polls `query` until `done` holds (the worker is asynchronous), for up to 15 s.
 pub async fn until(
@@ -127,6 +127,7 @@ async fn a_submitted_assignment_is_scored_and_the_regions_above_follow() {
     let expected = ((county_milli * 400 + hospital_milli * 200) * 2 + 600) / 1200;
     let moved = until(&app, &province, ROLLUP, vars(&world.liaoning), |r| {
         r["data"]["rollup"]["coverage"]["submitted"] == 2
+            && r["data"]["rollup"]["stale"] == false
             && r["data"]["rollup"]["composite"].as_f64() != Some(county_percent)
     })
     .await;
@@ -363,7 +364,9 @@ async fn the_same_job_delivered_twice_changes_nothing() {
     let round = open_round(&app, &world, None).await;
     let province = world.login(&app, &world.liaoning, Role::Admin).await;
     let (_, id) = fill_and_submit(&app, &world, &world.heping, 6).await;
-    let done = |r: &Value| r["data"]["rollup"]["coverage"]["submitted"] == 1;
+    let done = |r: &Value| {
+        r["data"]["rollup"]["coverage"]["submitted"] == 1 && r["data"]["rollup"]["stale"] == false
+    };
     until(
         &app,
         &province,
