@@ -9,6 +9,7 @@ mod m20261122_000003_assessment;
 mod m20261122_000004_scores;
 mod m20261122_000005_score_indicators;
 mod m20261122_000006_tallies_rectification;
+mod m20261201_000007_thirteen_channels;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_scores::Migration),
             Box::new(m20261122_000005_score_indicators::Migration),
             Box::new(m20261122_000006_tallies_rectification::Migration),
+            Box::new(m20261201_000007_thirteen_channels::Migration),
         ]
     }
 }

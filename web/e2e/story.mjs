@@ -97,7 +97,7 @@ try {
     await card.getByLabel('信息形成日期').press('Enter')
     await card.getByLabel('公开日期').fill('2026-03-09')
     await card.getByLabel('公开日期').press('Enter')
-    for (const channel of ['政府网站', '政务新媒体', '公开栏', '热线电话']) {
+    for (const channel of ['政府网站', '两微一端', '公示栏（电子屏）', '其他']) {
       await card.getByText(channel, { exact: true }).click()
     }
     await card.getByLabel('佐证链接（每行一个）').fill('https://wsjk.ln.gov.cn/zfxxgk/2026/story.html')

@@ -31,16 +31,89 @@ pub enum CatalogueVersionStatus {
     Retired,
 }
 
+/// 公开渠道和载体: the thirteen carriers of the published catalogue. PRESS, HOTLINE and
+/// SERVICE_HALL are the names of the seven-channel vocabulary before 2026-12; they are
+/// still accepted as input (as GAZETTE, OTHER and SERVICE_CENTER) and never returned.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "touming_domain::catalogue::Channel")]
 pub enum Channel {
+    /// 政府网站
     Website,
+    /// 政府公报
+    Gazette,
+    /// 两微一端
     NewMedia,
+    /// 发布会/听证会
+    PressConference,
+    /// 广播电视
+    Broadcast,
+    /// 纸质媒体
+    PrintMedia,
+    /// 公开查阅点
+    ReadingPoint,
+    /// 政务服务中心
+    ServiceCenter,
+    /// 便民服务站
+    ServiceStation,
+    /// 入户/现场
+    OnSite,
+    /// 社区/企事业单位/村公示栏（电子屏）
     BulletinBoard,
-    Press,
-    Hotline,
-    ServiceHall,
+    /// 精准推送
+    TargetedPush,
+    /// 其他
     Other,
+    #[graphql(
+        deprecation = "Use GAZETTE, PRESS_CONFERENCE, BROADCAST or PRINT_MEDIA; read as GAZETTE."
+    )]
+    Press,
+    #[graphql(deprecation = "Use OTHER; read as OTHER.")]
+    Hotline,
+    #[graphql(
+        deprecation = "Use SERVICE_CENTER, READING_POINT or SERVICE_STATION; read as SERVICE_CENTER."
+    )]
+    ServiceHall,
+}
+
+impl From<Channel> for touming_domain::catalogue::Channel {
+    fn from(c: Channel) -> Self {
+        use touming_domain::catalogue::Channel as D;
+        match c {
+            Channel::Website => D::Website,
+            Channel::Gazette | Channel::Press => D::Gazette,
+            Channel::NewMedia => D::NewMedia,
+            Channel::PressConference => D::PressConference,
+            Channel::Broadcast => D::Broadcast,
+            Channel::PrintMedia => D::PrintMedia,
+            Channel::ReadingPoint => D::ReadingPoint,
+            Channel::ServiceCenter | Channel::ServiceHall => D::ServiceCenter,
+            Channel::ServiceStation => D::ServiceStation,
+            Channel::OnSite => D::OnSite,
+            Channel::BulletinBoard => D::BulletinBoard,
+            Channel::TargetedPush => D::TargetedPush,
+            Channel::Other | Channel::Hotline => D::Other,
+        }
+    }
+}
+
+impl From<touming_domain::catalogue::Channel> for Channel {
+    fn from(c: touming_domain::catalogue::Channel) -> Self {
+        use touming_domain::catalogue::Channel as D;
+        match c {
+            D::Website => Channel::Website,
+            D::Gazette => Channel::Gazette,
+            D::NewMedia => Channel::NewMedia,
+            D::PressConference => Channel::PressConference,
+            D::Broadcast => Channel::Broadcast,
+            D::PrintMedia => Channel::PrintMedia,
+            D::ReadingPoint => Channel::ReadingPoint,
+            D::ServiceCenter => Channel::ServiceCenter,
+            D::ServiceStation => Channel::ServiceStation,
+            D::OnSite => Channel::OnSite,
+            D::BulletinBoard => Channel::BulletinBoard,
+            D::TargetedPush => Channel::TargetedPush,
+            D::Other => Channel::Other,
+        }
+    }
 }
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

@@ -492,7 +492,7 @@ mod tests {
         );
         assert_eq!(
             channels("政府网站、公开查阅点"),
-            Ok([Channel::Website, Channel::ServiceHall].into())
+            Ok([Channel::Website, Channel::ReadingPoint].into())
         );
         assert!(
             channels("■政府网站 ■飞鸽传书")
