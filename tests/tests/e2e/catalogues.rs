@@ -695,3 +695,120 @@ async fn two_quick_imports_make_two_catalogues_each_with_its_own_scope() {
     );
     app.stop().await;
 }
+
+/// 政府公报, 发布会, 广播电视 and 纸质媒体 were one channel, so a required 政府公报 was met
+/// by a newspaper notice. Each published carrier now counts for itself.
+#[tokio::test]
+async fn a_required_gazette_is_not_met_by_a_newspaper_notice() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let admin = world.login(&app, &world.liaoning, Role::Admin).await;
+    let rows = vec![Row {
+        channels: "■政府公报\n□纸质媒体",
+        ..Row::new("0301", "规划信息", "卫生健康规划", "实时")
+    }];
+    let imported = app
+        .graphql_upload(
+            &admin,
+            IMPORT,
+            json!({ "format": "XLSX", "title": "公报目录", "kinds": ["COUNTY"] }),
+            "gazette.xlsx",
+            published_style("标准目录", &rows),
+        )
+        .await;
+    let version = imported["data"]["importCatalogue"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{imported}"))
+        .to_owned();
+    app.graphql(Some(&admin), PUBLISH, json!({ "id": version }))
+        .await;
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }",
+            json!({ "i": {
+                "title": "2026 年度规划公开考核",
+                "periodStart": "2026-01-01",
+                "periodEnd": "2026-12-31",
+                "deadline": "2027-01-20",
+                "catalogues": [{ "orgKind": "COUNTY", "versionId": version }],
+            } }),
+        )
+        .await;
+    let round = created["data"]["createRound"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { openRound(id: $id) { status } }",
+        json!({ "id": round }),
+    )
+    .await;
+
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let mine = app
+        .graphql(Some(&filler), "{ myAssignments { id version } }", json!({}))
+        .await;
+    let checklist = mine["data"]["myAssignments"][0].clone();
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    let save = "mutation($id: ID!, $v: Int!, $a: [AnswerInput!]!) { saveAnswers(assignmentId: $id, expectedVersion: $v, answers: $a) { version } }";
+    let score = |expect_version: i64| {
+        let app = &app;
+        let filler = filler.clone();
+        let id = id.clone();
+        async move {
+            super::scores::until(
+                app,
+                &filler,
+                "query($id: ID!) { score(assignmentId: $id) { stale items { code points max explanation } } assignment(id: $id) { version } }",
+                json!({ "id": id }),
+                |r| {
+                    r["data"]["score"]["stale"] == false
+                        && r["data"]["assignment"]["version"] == expect_version
+                },
+            )
+            .await["data"]["score"]["items"][0]
+                .clone()
+        }
+    };
+    let answer = |channels: Value| {
+        json!([{ "itemCode": "0301", "status": "DISCLOSED", "channels": channels,
+                 "evidenceUrls": ["https://wsjk.ln.gov.cn/gb/2026-1.html"] }])
+    };
+    let v = checklist["version"].as_i64().unwrap();
+    let saved = app
+        .graphql(
+            Some(&filler),
+            save,
+            json!({ "id": id, "v": v, "a": answer(json!(["PRINT_MEDIA"])) }),
+        )
+        .await;
+    let v = saved["data"]["saveAnswers"]["version"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{saved}"));
+    let newspaper = score(v).await;
+    assert!(
+        newspaper["points"].as_f64() < newspaper["max"].as_f64(),
+        "{newspaper}"
+    );
+    assert!(
+        newspaper["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("缺少渠道：政府公报"),
+        "{newspaper}"
+    );
+
+    let saved = app
+        .graphql(
+            Some(&filler),
+            save,
+            json!({ "id": id, "v": v, "a": answer(json!(["GAZETTE"])) }),
+        )
+        .await;
+    let v = saved["data"]["saveAnswers"]["version"].as_i64().unwrap();
+    let gazette = score(v).await;
+    assert_eq!(gazette["points"], gazette["max"], "{gazette}");
+    app.stop().await;
+}
