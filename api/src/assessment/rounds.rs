@@ -15,12 +15,68 @@ use touming_domain::assessment::{AssignmentStatus, RoundStatus, ScoringPolicy};
 use touming_domain::catalogue::VersionStatus;
 use touming_store::Stored;
 use touming_store::entity::{
-    answer, assignment, catalogue_item, catalogue_version, org, round, round_catalogue,
+    answer, assignment, catalogue_item, catalogue_version, org, round, round_catalogue, round_scope,
 };
 
 use crate::audit::{self, Entry};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::tenancy::Guard;
+
+/// Which orgs of the round's kinds take part. Empty: the whole province.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// These orgs and everything below them (a pilot city, a pilot county).
+    pub subtrees: Vec<i64>,
+    /// These orgs alone (a list of pilot hospitals).
+    pub orgs: Vec<i64>,
+}
+
+impl Scope {
+    pub fn is_whole_province(&self) -> bool {
+        self.subtrees.is_empty() && self.orgs.is_empty()
+    }
+}
+
+/// A round's scope as stored: the rows and the path of each org they name.
+pub struct StoredScope(Vec<(round_scope::Model, org::Model)>);
+
+impl StoredScope {
+    pub async fn of(db: &impl sea_orm::ConnectionTrait, round_id: i64) -> ApiResult<Self> {
+        let rows = round_scope::Entity::find()
+            .filter(round_scope::Column::RoundId.eq(round_id))
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(StoredScope(Vec::new()));
+        }
+        let orgs: HashMap<i64, org::Model> = org::Entity::find()
+            .filter(org::Column::Id.is_in(rows.iter().map(|r| r.org_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let org = orgs.get(&row.org_id).cloned().ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!(
+                    "round_scope {} names a missing org",
+                    row.id
+                ))
+            })?;
+            out.push((row, org));
+        }
+        Ok(StoredScope(out))
+    }
+
+    /// Whether `org` takes part: no rows means everyone of the round's kinds.
+    pub fn covers(&self, org: &org::Model) -> bool {
+        self.0.is_empty()
+            || self.0.iter().any(|(row, named)| {
+                named.id == org.id || (row.subtree && org.path.starts_with(&named.path))
+            })
+    }
+}
 
 pub struct NewRound {
     pub title: String,
@@ -32,6 +88,8 @@ pub struct NewRound {
     /// Kinds given a catalogue that is not for them, deliberately (`allowOtherKind`);
     /// otherwise a catalogue is only used for the kinds it states.
     pub other_kind_allowed: Vec<OrgKind>,
+    /// A pilot round's orgs; empty for the whole province.
+    pub scope: Scope,
     pub policy: ScoringPolicy,
     pub reminder_days_before: i32,
     pub prefill_from: Option<i64>,
@@ -103,6 +161,22 @@ pub async fn create(
             Err(_) => problems.push(FieldError::new("catalogues", "目录版本不存在")),
         }
     }
+    let mut scope_orgs = Vec::new();
+    for (ids, subtree, field) in [
+        (&new.scope.subtrees, true, "scope.subtrees"),
+        (&new.scope.orgs, false, "scope.orgs"),
+    ] {
+        for id in ids {
+            match guard.org(db, *id).await {
+                Ok(o) if !subtree && !kinds.contains(&o.kind()) => problems.push(FieldError::new(
+                    field,
+                    format!("{}不是本轮考核的机构类型（{}）", o.name, o.kind().label()),
+                )),
+                Ok(o) => scope_orgs.push((o, subtree)),
+                Err(_) => problems.push(FieldError::new(field, "试点范围中的机构不存在")),
+            }
+        }
+    }
     if let Some(prefill) = new.prefill_from
         && guard.round(db, prefill).await.is_err()
     {
@@ -143,6 +217,16 @@ pub async fn create(
         .insert(&txn)
         .await?;
     }
+    for (o, subtree) in &scope_orgs {
+        round_scope::ActiveModel {
+            id: NotSet,
+            round_id: Set(created.id),
+            org_id: Set(o.id),
+            subtree: Set(*subtree),
+        }
+        .insert(&txn)
+        .await?;
+    }
     audit::record(
         &txn,
         &viewer.actor(),
@@ -161,6 +245,10 @@ pub async fn create(
                     "otherKindAllowed": new.other_kind_allowed.contains(k),
                 })).collect::<Vec<_>>(),
                 "policy": new.policy,
+                "scope": {
+                    "subtrees": new.scope.subtrees,
+                    "orgs": new.scope.orgs,
+                },
             })),
         },
     )
@@ -206,13 +294,17 @@ pub async fn open(
         .collect();
     let now = Utc::now();
     let mut new_rows = Vec::new();
+    let scope = StoredScope::of(db, round.id).await?;
     for rc in &catalogues {
         let orgs = guard
             .orgs()
             .filter(org::Column::Kind.eq(rc.org_kind))
             .all(db)
             .await?;
-        for o in orgs.into_iter().filter(|o| !existing.contains(&o.id)) {
+        for o in orgs
+            .into_iter()
+            .filter(|o| !existing.contains(&o.id) && scope.covers(o))
+        {
             new_rows.push((o.id, rc.version_id));
         }
     }

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use touming_domain::assessment::RectificationStatus;
-use touming_store::entity::{answer, assignment_event, catalogue_item, org, rectification, round};
+use touming_store::entity::{
+    answer, assignment_event, catalogue_item, org, rectification, round, round_scope,
+};
 use touming_store::stored;
 
 use crate::auth::Viewer;
@@ -240,4 +242,41 @@ pub async fn round(loaders: &Loaders, id: i64) -> async_graphql::Result<round::M
         .load_one(RoundOf(id))
         .await?
         .ok_or_else(|| ApiError::NotFound("考核轮次").into())
+}
+
+/// A round's scope rows (pilot rounds), for every round of a list at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScopeOf(pub i64);
+
+impl Loader<ScopeOf> for Batch {
+    type Value = Vec<round_scope::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[ScopeOf],
+    ) -> Result<HashMap<ScopeOf, Vec<round_scope::Model>>, Self::Error> {
+        // Only rounds the viewer may see have their scope read.
+        let visible: Vec<i64> = self
+            .guard()?
+            .rounds()
+            .filter(round::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .select_only()
+            .column(round::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(failed)?;
+        let rows = round_scope::Entity::find()
+            .filter(round_scope::Column::RoundId.is_in(visible))
+            .order_by_asc(round_scope::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(failed)?;
+        let mut out: HashMap<ScopeOf, Vec<round_scope::Model>> = HashMap::new();
+        for row in rows {
+            out.entry(ScopeOf(row.round_id)).or_default().push(row);
+        }
+        Ok(out)
+    }
 }

@@ -7,10 +7,11 @@ use touming_domain::assessment::{AssignmentStatus, ScoringPolicy};
 use touming_store::entity::{assignment, round, round_catalogue};
 use touming_store::stored;
 
+use super::batch::{OrgOf, ScopeOf};
 use super::catalogues::CatalogueVersion;
 use super::context::ContextExt;
 use super::scalars::Date;
-use super::types::OrgKind;
+use super::types::{Org, OrgKind};
 use crate::assessment::rounds::{self, NewRound};
 use crate::error::ApiError;
 use crate::graphql::scalars::parse_id;
@@ -172,6 +173,34 @@ impl Round {
     async fn self_check(&self) -> bool {
         self.0.self_check
     }
+    /// Who takes part: the whole province, or a pilot's subtrees and orgs.
+    async fn scope(&self, ctx: &Context<'_>) -> Result<RoundScope> {
+        let rows = ctx
+            .loaders()
+            .load_one(ScopeOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let orgs = ctx
+            .loaders()
+            .load_many(rows.iter().map(|r| OrgOf(r.org_id)))
+            .await?;
+        let (mut subtrees, mut only) = (Vec::new(), Vec::new());
+        for row in &rows {
+            if let Some(o) = orgs.get(&OrgOf(row.org_id)) {
+                let list = if row.subtree {
+                    &mut subtrees
+                } else {
+                    &mut only
+                };
+                list.push(Org(o.clone()));
+            }
+        }
+        Ok(RoundScope {
+            whole_province: rows.is_empty(),
+            subtrees,
+            orgs: only,
+        })
+    }
     async fn opened_at(&self) -> Option<DateTime<Utc>> {
         self.0.opened_at
     }
@@ -254,6 +283,31 @@ pub struct CreateRoundInput {
     pub prefill_from_round_id: Option<ID>,
     /// Submitted checklists are first checked by the org's own reviewers (default false).
     pub self_check: Option<bool>,
+    /// A pilot round (试点): only these orgs take part. Omitted: the whole province.
+    pub scope: Option<RoundScopeInput>,
+}
+
+/// Who takes part in a pilot round, besides being of a kind the round has a catalogue
+/// for. Both lists may be given.
+#[derive(InputObject)]
+pub struct RoundScopeInput {
+    /// These orgs and everything below them (a pilot city or county).
+    pub subtrees: Option<Vec<ID>>,
+    /// These orgs alone (pilot hospitals, pilot counties); each must be of one of the
+    /// round's kinds.
+    pub orgs: Option<Vec<ID>>,
+}
+
+/// Who takes part in a round: empty lists for the whole province.
+#[derive(SimpleObject)]
+pub struct RoundScope {
+    pub whole_province: bool,
+    pub subtrees: Vec<Org>,
+    pub orgs: Vec<Org>,
+}
+
+fn ids(list: Vec<ID>) -> Result<Vec<i64>, ApiError> {
+    list.iter().map(|id| parse_id(id, "机构")).collect()
 }
 
 #[derive(Default)]
@@ -310,6 +364,13 @@ impl RoundMutation {
             deadline: input.deadline.0,
             catalogues,
             other_kind_allowed,
+            scope: match input.scope {
+                None => rounds::Scope::default(),
+                Some(s) => rounds::Scope {
+                    subtrees: ids(s.subtrees.unwrap_or_default())?,
+                    orgs: ids(s.orgs.unwrap_or_default())?,
+                },
+            },
             policy: input.policy.map(ScoringPolicy::from).unwrap_or_default(),
             reminder_days_before: input.reminder_days_before.unwrap_or(3),
             prefill_from,

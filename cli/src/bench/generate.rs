@@ -258,6 +258,7 @@ async fn province(
                 (OrgKind::Institution, version.id),
             ],
             other_kind_allowed: vec![],
+            scope: Default::default(),
             policy: ScoringPolicy::default(),
             reminder_days_before: 3,
             prefill_from: None,

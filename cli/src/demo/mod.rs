@@ -252,6 +252,7 @@ async fn open_round(
         deadline,
         catalogues,
         other_kind_allowed: vec![],
+        scope: Default::default(),
         policy: ScoringPolicy::default(),
         reminder_days_before: 3,
         prefill_from: None,

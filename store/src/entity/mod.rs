@@ -20,6 +20,7 @@ pub mod review_comment;
 pub mod rollup;
 pub mod round;
 pub mod round_catalogue;
+pub mod round_scope;
 pub mod score;
 pub mod session;
 pub mod user;

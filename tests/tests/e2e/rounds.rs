@@ -3,7 +3,9 @@
 //! current.
 
 use serde_json::{Value, json};
-use touming_domain::Role;
+use touming_api::audit::Actor;
+use touming_api::orgs::{self, NewOrg};
+use touming_domain::{OrgKind, Role};
 use touming_tests::{TestApp, World, error_fields, spawn_app, spawn_app_with};
 use touming_worker::scoring::Scorer;
 
@@ -175,5 +177,95 @@ async fn a_roll_up_says_whether_it_is_current_and_counts_checklists_from_the_sta
     let again = heping_rollup(&app, &province, &round, &world).await;
     assert_eq!(again["stale"], false, "{again}");
     assert_ne!(again["computedAt"], computed_at.as_str());
+    app.stop().await;
+}
+
+/// A province first assesses a pilot (试点): two of its counties, or one county with
+/// its hospitals. Only they get checklists, and the city's coverage expects only them.
+#[tokio::test]
+async fn a_pilot_round_of_two_counties_expects_two_checklists() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let admin = world.login(&app, &world.liaoning, Role::Admin).await;
+    // Two more counties under 沈阳市 that are not in the pilot.
+    for (code, name) in [("210104", "大东区"), ("210105", "皇姑区")] {
+        let county = NewOrg {
+            kind: OrgKind::County,
+            code: code.into(),
+            name: name.into(),
+        };
+        orgs::create(&app.db, &Actor::default(), Some(&world.shenyang), county)
+            .await
+            .unwrap();
+    }
+    let county = published_version(&app, &admin, "county-health").await;
+    let hospitals = published_version(&app, &admin, "medical-institution").await;
+    let create = |catalogues: Value, scope: Value| {
+        let mut input = round_input(catalogues);
+        input["scope"] = scope;
+        app.graphql(
+            Some(&admin),
+            "mutation($i: CreateRoundInput!) { createRound(input: $i) { id scope { wholeProvince subtrees { code } orgs { code } } } }",
+            json!({ "i": input }),
+        )
+    };
+    let open = |id: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.graphql(
+                Some(&admin),
+                "mutation($id: ID!) { openRound(id: $id) { status progress { assignments } } }",
+                json!({ "id": id }),
+            )
+            .await["data"]["openRound"]["progress"]["assignments"]
+                .clone()
+        }
+    };
+
+    let pilot = create(
+        json!([{ "orgKind": "COUNTY", "versionId": county }]),
+        json!({ "orgs": [world.heping.id.to_string(), world.shenhe.id.to_string()] }),
+    )
+    .await;
+    let round = &pilot["data"]["createRound"];
+    assert_eq!(
+        round["scope"],
+        json!({ "wholeProvince": false, "subtrees": [], "orgs": [{ "code": "210102" }, { "code": "210103" }] }),
+        "{pilot}"
+    );
+    let id = round["id"].as_str().unwrap().to_owned();
+    assert_eq!(open(id.clone()).await, 2, "only the two pilot counties");
+    let city = app
+        .graphql(
+            Some(&admin),
+            "query($r: ID!, $o: ID!) { rollup(roundId: $r, orgId: $o) { coverage { expected } } }",
+            json!({ "r": id, "o": world.shenyang.id.to_string() }),
+        )
+        .await;
+    assert_eq!(city["data"]["rollup"]["coverage"]["expected"], 2, "{city}");
+
+    // A county with its hospitals, by subtree.
+    let subtree = create(
+        json!([
+            { "orgKind": "COUNTY", "versionId": county },
+            { "orgKind": "INSTITUTION", "versionId": hospitals },
+        ]),
+        json!({ "subtrees": [world.heping.id.to_string()] }),
+    )
+    .await;
+    let id = subtree["data"]["createRound"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{subtree}"))
+        .to_owned();
+    assert_eq!(open(id).await, 2, "和平区 and its hospital");
+
+    // A listed org must be of one of the round's kinds.
+    let wrong = create(
+        json!([{ "orgKind": "COUNTY", "versionId": county }]),
+        json!({ "orgs": [world.hospital.id.to_string()] }),
+    )
+    .await;
+    assert_eq!(error_fields(&wrong), ["scope.orgs"], "{wrong}");
     app.stop().await;
 }
