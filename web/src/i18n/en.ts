@@ -116,6 +116,8 @@ const en: typeof zh = {
     name: 'Title',
     countyCatalogue: 'County catalogue',
     institutionCatalogue: 'Institution catalogue',
+    pilot: 'Pilot scope',
+    pilotHint: 'None: the whole province; or pick cities, counties or orgs (with what is below them)',
     prefill: 'Prefill from',
     reminder: 'Remind days before',
     selfCheck: 'Self-check step',

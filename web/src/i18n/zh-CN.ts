@@ -115,6 +115,8 @@ export default {
     countyCatalogue: '县级目录',
     institutionCatalogue: '医疗卫生机构目录',
     prefill: '回头看：带入上轮',
+    pilot: '试点范围',
+    pilotHint: '不选为全省；可选若干市、县或机构（含其下级）',
     reminder: '截止前提醒（天）',
     selfCheck: '单位自查环节',
     required: '请填写名称、考核期、截止日期，并至少选择一个目录',
