@@ -478,3 +478,101 @@ async fn the_benchmark_generates_a_province_and_rolls_it_up() {
     assert_eq!(bumped, 2, "each filler's own checklist took the saves");
     app.stop().await;
 }
+
+/// DOMAIN.md §4: one rounding, at the end. A monthly item of weight 2 published on time
+/// for 11 of the year's 12 months once scored 2 × 0.917 = 1.834; it is 2 × 11/12 = 1.833.
+#[tokio::test]
+async fn a_monthly_item_is_rounded_once_at_the_end() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let admin = world.login(&app, &world.liaoning, Role::Admin).await;
+    let yaml = "code: ln-monthly\ntitle: 月度公开\napplies_to: [COUNTY]\nitems:\n  - code: \"1214\"\n    category: [公共卫生服务]\n    title: 法定传染病疫情\n    time_limit: 每月\n    channels: [政府网站]\n    weight: 2\n";
+    let imported = app
+        .graphql_upload(
+            &admin,
+            "mutation($file: Upload!) { importCatalogue(file: $file, format: YAML, title: \"月度\") { id } }",
+            json!({}),
+            "monthly.yaml",
+            yaml.as_bytes().to_vec(),
+        )
+        .await;
+    let version = imported["data"]["importCatalogue"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{imported}"))
+        .to_owned();
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { publishCatalogueVersion(id: $id) { status } }",
+        json!({ "id": version }),
+    )
+    .await;
+    // Last year: all twelve months are due whatever today is.
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }",
+            json!({ "i": {
+                "title": "2025 年度月度公开考核",
+                "periodStart": "2025-01-01",
+                "periodEnd": "2025-12-31",
+                "deadline": "2030-01-20",
+                "catalogues": [{ "orgKind": "COUNTY", "versionId": version }],
+                "scope": { "orgs": [world.heping.id.to_string()] },
+            } }),
+        )
+        .await;
+    let round = created["data"]["createRound"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { openRound(id: $id) { status } }",
+        json!({ "id": round }),
+    )
+    .await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let mine = app
+        .graphql(Some(&filler), "{ myAssignments { id version } }", json!({}))
+        .await;
+    let checklist = &mine["data"]["myAssignments"][0];
+    let id = checklist["id"].as_str().unwrap().to_owned();
+    let periods: Vec<Value> = (1..=11)
+        .map(|m| {
+            let (y, next) = if m == 12 { (2026, 1) } else { (2025, m + 1) };
+            json!({ "period": format!("2025-{m:02}"), "publishedOn": format!("{y}-{next:02}-10") })
+        })
+        .collect();
+    let saved = app
+        .graphql(
+            Some(&filler),
+            "mutation($id: ID!, $v: Int!, $a: [AnswerInput!]!) { saveAnswers(assignmentId: $id, expectedVersion: $v, answers: $a) { version } }",
+            json!({ "id": id, "v": checklist["version"], "a": [{
+                "itemCode": "1214", "status": "DISCLOSED", "channels": ["WEBSITE"],
+                "evidenceUrls": ["https://wsjk.ln.gov.cn/yq/2025.html"], "periods": periods,
+            }] }),
+        )
+        .await;
+    let v = saved["data"]["saveAnswers"]["version"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{saved}"));
+    let score = until(
+        &app,
+        &filler,
+        "query($id: ID!) { score(assignmentId: $id) { stale items { points max explanation } } assignment(id: $id) { version } }",
+        json!({ "id": id }),
+        |r| r["data"]["score"]["stale"] == false && r["data"]["assignment"]["version"] == v,
+    )
+    .await;
+    let item = &score["data"]["score"]["items"][0];
+    assert!(
+        item["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("应公开 12 期，按时 11 期"),
+        "{item}"
+    );
+    assert_eq!(item["points"], 1.833, "{item}");
+    assert_eq!(item["max"], 2.0);
+    app.stop().await;
+}
