@@ -44,11 +44,25 @@ impl Worker {
         }
     }
 
+    /// The next `receive`, owning what it needs so it can live across loop turns.
+    fn next_receive(
+        &self,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Vec<Delivery>, crate::QueueError>> + Send>,
+    > {
+        let queue = self.queue.clone();
+        Box::pin(async move { queue.receive().await })
+    }
+
     /// Runs until `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("worker started");
         let mut tick = tokio::time::interval(self.housekeeping_every);
         let mut reconcile = tokio::time::interval(self.reconcile_every);
+        // One receive in flight across the loop: dropping it when a tick wins the select
+        // would lose a message Redis had already handed to this consumer until it is
+        // claimed again (`claim_idle` later), so the same future is polled until it ends.
+        let mut receiving = self.next_receive();
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
@@ -72,7 +86,9 @@ impl Worker {
                         Err(e) => tracing::warn!(error = %e, "reconciling scores failed"),
                     }
                 }
-                received = self.queue.receive() => match received {
+                received = &mut receiving => {
+                    receiving = self.next_receive();
+                    match received {
                     Ok(deliveries) => {
                         let (scores, others): (Vec<Delivery>, Vec<Delivery>) = deliveries
                             .into_iter()
@@ -86,7 +102,8 @@ impl Worker {
                         tracing::warn!(error = %e, "queue unavailable; retrying");
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
-                },
+                    }
+                }
             }
             if *shutdown.borrow() {
                 break;
