@@ -95,7 +95,12 @@ pub async fn figures(
     };
     // Coverage and staleness below each region, from the checklists themselves: right
     // from the moment a round opens, before the worker has rolled anything up.
-    let below = subtree_counts(db, &round_ids, &regions).await?;
+    let unrolled: Vec<i64> = regions
+        .iter()
+        .copied()
+        .filter(|id| round_ids.iter().any(|r| !rollups.contains_key(&(*r, *id))))
+        .collect();
+    let below = subtree_counts(db, &round_ids, &regions, &unrolled).await?;
     let assignments: HashMap<(i64, i64), assignment::Model> = assignment::Entity::find()
         .filter(assignment::Column::RoundId.is_in(round_ids))
         .filter(assignment::Column::OrgId.is_in(org_ids))

@@ -20,11 +20,15 @@ pub struct SubtreeCount {
 }
 
 /// Counts for each `(round, region)`, in one statement whatever the numbers. A region
-/// with no checklist below it in a round has no entry.
+/// with nothing counted below it in a round has no entry. Regions in `whole` count
+/// every checklist below them (they have no roll-up yet, so coverage comes from here);
+/// the others count only stale ones — all their staleness needs — which keeps the join
+/// small once a round is rolled up.
 pub async fn subtree_counts(
     db: &impl ConnectionTrait,
     round_ids: &[i64],
     region_ids: &[i64],
+    whole: &[i64],
 ) -> StoreResult<HashMap<(i64, i64), SubtreeCount>> {
     if round_ids.is_empty() || region_ids.is_empty() {
         return Ok(HashMap::new());
@@ -49,9 +53,14 @@ pub async fn subtree_counts(
          JOIN org c ON c.path >= o.path \
                    AND c.path < substr(o.path, 1, length(o.path) - 1) || '0' \
          JOIN assignment a ON a.org_id = c.id \
-         WHERE o.id IN ({regions}) AND a.round_id IN ({rounds}) \
+         WHERE o.id IN ({regions}) AND a.round_id IN ({rounds}) AND ({counted}) \
          GROUP BY a.round_id, o.id",
         regions = list(region_ids),
+        counted = if whole.is_empty() {
+            "a.score_stale".to_owned()
+        } else {
+            format!("a.score_stale OR o.id IN ({})", list(whole))
+        },
         rounds = list(round_ids),
     );
     let rows = db
