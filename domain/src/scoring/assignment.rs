@@ -489,6 +489,11 @@ mod tests {
     }
 
     fn score(items: &[Item], answers: &[Answer]) -> AssignmentScore {
+        score_as_of(items, answers, "2025-06-30")
+    }
+
+    /// Scores for the 2025 period with the default policy, as of `day`.
+    fn score_as_of(items: &[Item], answers: &[Answer], day: &str) -> AssignmentScore {
         let calendar = Calendar::builtin();
         let policy = ScoringPolicy::default();
         score_assignment(&ScoringInput {
@@ -498,7 +503,7 @@ mod tests {
             calendar: &calendar,
             period_start: d("2025-01-01"),
             period_end: d("2025-12-31"),
-            as_of: d("2025-06-30"),
+            as_of: d(day),
         })
     }
 
@@ -610,18 +615,8 @@ mod tests {
                 published_on: Some(d(on)),
             })
             .collect();
-        let calendar = Calendar::builtin();
-        let policy = ScoringPolicy::default();
-        let s = score_assignment(&ScoringInput {
-            items: &items,
-            answers: &[a],
-            policy: &policy,
-            calendar: &calendar,
-            period_start: d("2025-01-01"),
-            period_end: d("2025-12-31"),
-            // January to March are due: 2 of 3 published on time.
-            as_of: d("2025-04-30"),
-        });
+        // January to March are due by 30 April: 2 of 3 published on time.
+        let s = score_as_of(&items, &[a], "2025-04-30");
         // 2 × 2/3 = 1.3333…: 1.333, not 2 × 0.667 = 1.334.
         assert_eq!(s.items[0].points_milli, 1333, "{}", s.items[0].explanation);
         assert!(

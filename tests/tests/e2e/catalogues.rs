@@ -722,27 +722,16 @@ async fn a_required_gazette_is_not_met_by_a_newspaper_notice() {
         .to_owned();
     app.graphql(Some(&admin), PUBLISH, json!({ "id": version }))
         .await;
-    let created = app
-        .graphql(
-            Some(&admin),
-            "mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }",
-            json!({ "i": {
-                "title": "2026 年度规划公开考核",
-                "periodStart": "2026-01-01",
-                "periodEnd": "2026-12-31",
-                "deadline": "2027-01-20",
-                "catalogues": [{ "orgKind": "COUNTY", "versionId": version }],
-            } }),
-        )
-        .await;
-    let round = created["data"]["createRound"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{created}"))
-        .to_owned();
-    app.graphql(
-        Some(&admin),
-        "mutation($id: ID!) { openRound(id: $id) { status } }",
-        json!({ "id": round }),
+    super::rounds::create_and_open(
+        &app,
+        &admin,
+        json!({
+            "title": "2026 年度规划公开考核",
+            "periodStart": "2026-01-01",
+            "periodEnd": "2026-12-31",
+            "deadline": "2027-01-20",
+            "catalogues": [{ "orgKind": "COUNTY", "versionId": version }],
+        }),
     )
     .await;
 

@@ -30,6 +30,27 @@ async fn published_version(app: &TestApp, token: &str, code: &str) -> Value {
         .clone()
 }
 
+/// A province admin creates a round from `input` (a `CreateRoundInput`) and opens it;
+/// returns its id.
+pub async fn create_and_open(app: &TestApp, admin: &str, input: Value) -> String {
+    let created = app
+        .graphql(Some(admin), CREATE, json!({ "i": input }))
+        .await;
+    let round = created["data"]["createRound"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+    let opened = app
+        .graphql(
+            Some(admin),
+            "mutation($id: ID!) { openRound(id: $id) { status } }",
+            json!({ "id": round }),
+        )
+        .await;
+    assert_eq!(opened["data"]["openRound"]["status"], "OPEN", "{opened}");
+    round
+}
+
 fn round_input(catalogues: Value) -> Value {
     json!({
         "title": "2026 年度医疗机构院务公开考核",

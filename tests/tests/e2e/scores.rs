@@ -507,28 +507,17 @@ async fn a_monthly_item_is_rounded_once_at_the_end() {
     )
     .await;
     // Last year: all twelve months are due whatever today is.
-    let created = app
-        .graphql(
-            Some(&admin),
-            "mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }",
-            json!({ "i": {
-                "title": "2025 年度月度公开考核",
-                "periodStart": "2025-01-01",
-                "periodEnd": "2025-12-31",
-                "deadline": "2030-01-20",
-                "catalogues": [{ "orgKind": "COUNTY", "versionId": version }],
-                "scope": { "orgs": [world.heping.id.to_string()] },
-            } }),
-        )
-        .await;
-    let round = created["data"]["createRound"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{created}"))
-        .to_owned();
-    app.graphql(
-        Some(&admin),
-        "mutation($id: ID!) { openRound(id: $id) { status } }",
-        json!({ "id": round }),
+    super::rounds::create_and_open(
+        &app,
+        &admin,
+        json!({
+            "title": "2025 年度月度公开考核",
+            "periodStart": "2025-01-01",
+            "periodEnd": "2025-12-31",
+            "deadline": "2030-01-20",
+            "catalogues": [{ "orgKind": "COUNTY", "versionId": version }],
+            "scope": { "orgs": [world.heping.id.to_string()] },
+        }),
     )
     .await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
@@ -539,8 +528,7 @@ async fn a_monthly_item_is_rounded_once_at_the_end() {
     let id = checklist["id"].as_str().unwrap().to_owned();
     let periods: Vec<Value> = (1..=11)
         .map(|m| {
-            let (y, next) = if m == 12 { (2026, 1) } else { (2025, m + 1) };
-            json!({ "period": format!("2025-{m:02}"), "publishedOn": format!("{y}-{next:02}-10") })
+            json!({ "period": format!("2025-{m:02}"), "publishedOn": format!("2025-{:02}-10", m + 1) })
         })
         .collect();
     let saved = app
