@@ -68,6 +68,7 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Resu
         redis,
         metrics: Arc::new(Metrics::default()),
         events: events(&config),
+        revocations: tokio::sync::broadcast::channel(256).0,
         evidence: crate::evidence::EvidenceStore::from_config(&config.evidence)
             .context("opening the evidence store")?,
         config: Arc::new(config),
@@ -171,7 +172,7 @@ where
         .with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     let state = build_state(config, db).await?;
-    let schema = crate::graphql::build(&state.config.graphql);
+    let schema = crate::graphql::build(&state.config.graphql, state.metrics.clone());
     let (shutdown, signal) = watch::channel(false);
     let mut tasks = Vec::new();
     if state.redis.is_none() && state.config.worker.embedded {

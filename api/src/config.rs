@@ -13,6 +13,9 @@ pub struct Config {
     pub log_format: String,
     pub log_filter: String,
     pub trust_forwarded_for: bool,
+    /// `scheme://host[:port]` browsers use to reach the site; cookie-authenticated
+    /// requests from any other `Origin` are refused. Empty: the request's own `Host`.
+    pub public_origin: String,
     pub web_dir: String,
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
@@ -20,6 +23,13 @@ pub struct Config {
     pub graphql: GraphqlConfig,
     pub worker: WorkerConfig,
     pub evidence: EvidenceConfig,
+    pub metrics: MetricsConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsConfig {
+    /// Bearer token `/metrics` asks for; empty: `/metrics` is not served.
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +70,8 @@ pub struct AuthConfig {
     pub argon2_iterations: u32,
     pub max_concurrent_hashes: usize,
     pub cookie_secure: bool,
+    /// ADMINs (the platform operator included) sign in with a TOTP code as well.
+    pub require_second_factor: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,6 +79,11 @@ pub struct GraphqlConfig {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_query_bytes: usize,
+    /// Longest string any argument or variable may carry, in characters.
+    pub max_string_chars: usize,
+    /// Send `x-sql-statements` (statements per request) with every response: a
+    /// debugging aid that tests turn on; off, it cannot serve as an existence oracle.
+    pub statement_header: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -37,6 +37,10 @@ pub enum ApiError {
     /// `FORBIDDEN`: signed in, but the role does not allow this.
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// `FORBIDDEN` (HTTP 403): a cookie-carrying request a browser could have been made
+    /// to send from another site (wrong `Origin`, or a content type a form can send).
+    #[error("已拒绝跨站请求：请在本系统页面中操作")]
+    CrossSite,
     /// `NOT_FOUND`: does not exist, or lies outside the caller's subtree (the two are
     /// indistinguishable on purpose).
     #[error("{0}不存在")]
@@ -50,6 +54,16 @@ pub enum ApiError {
     /// `LOCKED`: too many failed logins; `extensions.lockedUntil` says until when.
     #[error("登录失败次数过多，账号已锁定至 {}", until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M"))]
     Locked { until: DateTime<Utc> },
+    /// `SECOND_FACTOR_REQUIRED`: the password was right; sign in again with `code` (a
+    /// code from the authenticator, or a recovery code).
+    #[error("请输入身份验证器中的动态口令（或一个恢复码）")]
+    SecondFactorRequired,
+    /// `SECOND_FACTOR_ENROLMENT` with `extensions.secret` and `extensions.otpauthUrl`:
+    /// the password was right, and this administrator must first add the secret to an
+    /// authenticator app (the sign-in page shows it as a QR code), then sign in with a
+    /// code from it.
+    #[error("管理员须启用两步验证：请用身份验证器扫描二维码，并输入其中的动态口令")]
+    SecondFactorEnrolment { secret: String, otpauth_url: String },
     /// `RATE_LIMITED`: too many attempts from this address; try again later.
     #[error("尝试过于频繁，请稍后再试")]
     RateLimited,
@@ -66,11 +80,13 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
-            ApiError::Forbidden => "FORBIDDEN",
+            ApiError::Forbidden | ApiError::CrossSite => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Validation(_) => "VALIDATION",
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::Locked { .. } => "LOCKED",
+            ApiError::SecondFactorRequired => "SECOND_FACTOR_REQUIRED",
+            ApiError::SecondFactorEnrolment { .. } => "SECOND_FACTOR_ENROLMENT",
             ApiError::RateLimited => "RATE_LIMITED",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -119,8 +135,22 @@ impl ApiError {
             }
             ApiError::Conflict { current_version } => ext.set("currentVersion", *current_version),
             ApiError::Locked { until } => ext.set("lockedUntil", until.to_rfc3339()),
+            ApiError::SecondFactorEnrolment {
+                secret,
+                otpauth_url,
+            } => {
+                ext.set("secret", secret.as_str());
+                ext.set("otpauthUrl", otpauth_url.as_str());
+            }
             _ => {}
         }
+    }
+
+    /// The same details as JSON, for the plain HTTP endpoints (`POST /auth/login`).
+    pub fn details(&self) -> serde_json::Value {
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        self.write_extensions(&mut ext);
+        serde_json::to_value(&ext).unwrap_or_default()
     }
 }
 

@@ -23,6 +23,9 @@ pub struct AppState {
     pub evidence: crate::evidence::EvidenceStore,
     /// Roll-up changes, for `rollupChanged` subscriptions (fed from Redis when configured).
     pub events: tokio::sync::broadcast::Sender<touming_worker::events::RollupChanged>,
+    /// Users whose sessions were just revoked here (logout, password change,
+    /// deactivation): open sockets on this replica check their session at once.
+    pub revocations: tokio::sync::broadcast::Sender<i64>,
 }
 
 impl AppState {

@@ -7,7 +7,10 @@
 //! single row.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    Select,
+};
 use touming_domain::{OrgKind, Role};
 use touming_store::entity::{
     assignment, audit_event, catalogue, catalogue_version, notification, org, rectification, round,
@@ -102,13 +105,21 @@ impl<'a> Guard<'a> {
             .ok_or(ApiError::NotFound("目录"))
     }
 
-    /// A catalogue version and its catalogue, if the viewer may read the catalogue.
+    /// A catalogue version and its catalogue, if the viewer may read the catalogue. The
+    /// lookup is scoped first: a version outside the viewer's reach costs exactly what a
+    /// nonexistent id costs (no existence oracle in timing or in the statement count).
     pub async fn catalogue_version(
         &self,
         db: &impl ConnectionTrait,
         id: i64,
     ) -> ApiResult<(catalogue::Model, catalogue_version::Model)> {
+        let readable = self
+            .catalogues()
+            .select_only()
+            .column(catalogue::Column::Id)
+            .into_query();
         let version = catalogue_version::Entity::find_by_id(id)
+            .filter(catalogue_version::Column::CatalogueId.in_subquery(readable))
             .one(db)
             .await?
             .ok_or(ApiError::NotFound("目录版本"))?;

@@ -13,6 +13,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::auth::Viewer;
 use crate::auth::login::normalize_username;
 use crate::auth::password::Verified;
+use crate::auth::lockout::{self, Claim};
 use crate::auth::session;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::state::AppState;
@@ -92,11 +93,13 @@ pub async fn create(
         display_name: Set(display_name),
         roles: Set(Role::format_list(&new.roles)),
         password_hash: Set(hash),
-        failed_logins: Set(0),
-        locked_until: Set(None),
         active: Set(true),
         password_changed_at: Set(now),
         created_at: Set(now),
+        totp_secret: Set(None),
+        totp_pending_secret: Set(None),
+        totp_enrolled_at: Set(None),
+        totp_last_step: Set(None),
     }
     .insert(&txn)
     .await
@@ -121,16 +124,48 @@ pub async fn create(
     Ok(created)
 }
 
-/// Changes the viewer's password and ends all of its sessions, this one included.
+/// Changes the viewer's password and ends all of its sessions, this one included. A
+/// wrong `oldPassword` is a guess like a wrong login: throttled per address and counted
+/// towards the lock on the name.
 pub async fn change_password(
     state: &AppState,
     viewer: &Viewer,
     old: &str,
     new: &str,
 ) -> ApiResult<()> {
-    if state.hasher.verify(old, &viewer.user.password_hash).await? == Verified::No {
-        return Err(ApiError::field("oldPassword", "原密码不正确"));
+    if !state
+        .throttle
+        .try_attempt(viewer.ip.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])))
+    {
+        return Err(ApiError::RateLimited);
     }
+    let auth = &state.config.auth;
+    let name = viewer.user.username.as_str();
+    let attempt = match lockout::claim(&state.db, name, auth).await? {
+        Claim::Locked(until) => return Err(ApiError::Locked { until }),
+        Claim::Attempt(n) => n,
+    };
+    if state.hasher.verify(old, &viewer.user.password_hash).await? == Verified::No {
+        let locked = lockout::failed(&state.db, name, attempt, auth).await?;
+        audit::record(
+            &state.db,
+            &viewer.actor(),
+            Entry {
+                action: "user.change_password_failed",
+                entity: "user",
+                entity_id: Some(viewer.user.id),
+                org: Some(&viewer.org),
+                before: None,
+                after: Some(json!({ "reason": "wrong_password", "locked": locked.is_some() })),
+            },
+        )
+        .await?;
+        return Err(match locked {
+            Some(until) => ApiError::Locked { until },
+            None => ApiError::field("oldPassword", "原密码不正确"),
+        });
+    }
+    lockout::succeeded(&state.db, name).await?;
     if old == new {
         return Err(ApiError::field("newPassword", "新密码不能与原密码相同"));
     }
@@ -157,5 +192,6 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    let _ = state.revocations.send(viewer.user.id);
     Ok(())
 }

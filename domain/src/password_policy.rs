@@ -1,5 +1,9 @@
-//! The password rules: at least 10 characters, 3 of the 4 character classes, and not
-//! containing the username.
+//! The password rules: at least 10 characters, 3 of the 4 character classes, not
+//! containing the username, and not a common password in disguise. "Common" is judged
+//! by zxcvbn against its frequency lists (the 30,000 commonest leaked passwords, and
+//! common words and names): refused are passwords it can guess within a million tries
+//! (`Password1!`, `Qwerty123!`) and those whose letters are all one listed word with
+//! only digits and symbols around it (`Admin@12345`).
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordPolicyError {
@@ -11,6 +15,8 @@ pub enum PasswordPolicyError {
     TooFewClasses,
     #[error("密码不得包含用户名")]
     ContainsUsername,
+    #[error("密码过于常见或容易猜到（如常见密码、单词加数字、键盘序列），请换一个")]
+    TooCommon,
 }
 
 pub const MIN_LENGTH: usize = 10;
@@ -38,7 +44,31 @@ pub fn check_password(password: &str, username: &str) -> Result<(), PasswordPoli
     if !username.is_empty() && password.to_lowercase().contains(&username) {
         return Err(PasswordPolicyError::ContainsUsername);
     }
+    if too_common(password, &username) {
+        return Err(PasswordPolicyError::TooCommon);
+    }
     Ok(())
+}
+
+/// At most 10^6 guesses (zxcvbn's score 0 or 1).
+const MIN_SCORE: u8 = 2;
+
+fn too_common(password: &str, username: &str) -> bool {
+    let estimate = zxcvbn::zxcvbn(password, &[username]);
+    if (estimate.score() as u8) < MIN_SCORE {
+        return true;
+    }
+    // The word under the decoration: `Admin@12345` → `Admin`. zxcvbn itself would
+    // rather count `Admin@` as random characters, so the word is judged alone.
+    let core = password.trim_matches(|c: char| !c.is_alphabetic());
+    if core.is_empty() {
+        return false;
+    }
+    let core_estimate = zxcvbn::zxcvbn(core, &[]);
+    matches!(
+        core_estimate.sequence(),
+        [only] if matches!(only.pattern, zxcvbn::matching::patterns::MatchPattern::Dictionary(_))
+    )
 }
 
 #[cfg(test)]
@@ -46,10 +76,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn common_passwords_in_disguise_are_refused() {
+        for common in ["Password1!", "Qwerty123!", "Admin@12345", "P@ssw0rd2025", "Welcome@2025"] {
+            assert_eq!(
+                check_password(common, "someone"),
+                Err(PasswordPolicyError::TooCommon),
+                "{common}"
+            );
+        }
+    }
+
+    #[test]
     fn good_passwords_pass() {
         assert_eq!(check_password("Demo#2025touming", "210102-filler"), Ok(()));
         assert_eq!(check_password("correcthorse9!", "alice"), Ok(()));
         assert_eq!(check_password("卫健委公开Abc123", "bob"), Ok(()));
+        assert_eq!(check_password("Test#2025touming", "210102-filler"), Ok(()));
+        assert_eq!(check_password("Zhang#san2025", "zs"), Ok(()));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod m20261122_000005_score_indicators;
 mod m20261122_000006_tallies_rectification;
 mod m20261201_000007_thirteen_channels;
 mod m20261201_000008_round_scope;
+mod m20261201_000009_sign_in;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_tallies_rectification::Migration),
             Box::new(m20261201_000007_thirteen_channels::Migration),
             Box::new(m20261201_000008_round_scope::Migration),
+            Box::new(m20261201_000009_sign_in::Migration),
         ]
     }
 }

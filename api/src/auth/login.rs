@@ -1,9 +1,9 @@
-//! Logging in: throttling per address, the dummy hash for unknown names, lockout
-//! after repeated failures, rehash on changed parameters. Every attempt is audited.
+//! Signing in: throttling per address, one lockout count per name tried (users or
+//! not), the dummy hash for names no active user has, the second factor where it is
+//! required, rehash on changed parameters. Every attempt is audited.
 
 use std::net::IpAddr;
 
-use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     Set, TransactionTrait,
@@ -11,7 +11,9 @@ use sea_orm::{
 use serde_json::json;
 use touming_store::entity::{org, session, user};
 
+use super::lockout::{self, Claim};
 use super::password::Verified;
+use super::second_factor::{self, Checked};
 use super::session::{self as sessions, Started};
 use super::{LoginThrottle, PasswordHasher};
 use crate::audit::{self, Actor, Entry};
@@ -19,11 +21,16 @@ use crate::config::AuthConfig;
 use crate::error::{ApiError, ApiResult};
 
 const BAD_CREDENTIALS: ApiError = ApiError::Unauthenticated("用户名或密码错误");
+const BAD_SECOND_FACTOR: ApiError = ApiError::Unauthenticated("动态口令或恢复码错误");
+/// Longer than any user name can be (see `users::valid_username`).
+const MAX_USERNAME: usize = 64;
 
 pub struct LoggedIn {
     pub token: String,
     pub session: session::Model,
     pub user: user::Model,
+    /// Set when this sign-in completed a second-factor enrolment: shown once.
+    pub recovery_codes: Vec<String>,
 }
 
 /// Usernames are case-insensitive; they are stored in lower case.
@@ -40,82 +47,109 @@ pub struct Authenticator<'a> {
     pub config: &'a AuthConfig,
 }
 
+/// What the caller offers.
+pub struct Credentials<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// A TOTP code or a recovery code, for those who need a second factor.
+    pub code: Option<&'a str>,
+}
+
 pub async fn login(
     state: Authenticator<'_>,
-    username: &str,
-    password: &str,
+    credentials: Credentials<'_>,
     ip: Option<IpAddr>,
 ) -> ApiResult<LoggedIn> {
     let ip_key = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
     if !state.throttle.try_attempt(ip_key) {
         return Err(ApiError::RateLimited);
     }
-    let username = normalize_username(username);
+    let username = normalize_username(credentials.username);
+    if username.chars().count() > MAX_USERNAME {
+        return Err(ApiError::field(
+            "username",
+            format!("用户名最多 {MAX_USERNAME} 个字符"),
+        ));
+    }
+    let db = state.db;
+    let auth = state.config;
     let actor = Actor {
         id: None,
-        name: Some(username.chars().take(64).collect()),
+        name: Some(username.clone()),
         ip,
     };
-    let db = state.db;
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(&username))
         .one(db)
-        .await?;
-    let Some(user) = found.filter(|u| u.active) else {
-        state.hasher.verify_dummy(password).await?;
-        audit::record(db, &actor, failed_entry(None, None, "unknown_user")).await?;
-        return Err(BAD_CREDENTIALS);
+        .await?
+        .filter(|u| u.active);
+    let org = match &found {
+        Some(user) => org::Entity::find_by_id(user.org_id).one(db).await?,
+        None => None,
     };
-    let org = org::Entity::find_by_id(user.org_id).one(db).await?;
     let actor = Actor {
-        id: Some(user.id),
+        id: found.as_ref().map(|u| u.id),
         ..actor
     };
-    let now = Utc::now();
-    if let Some(until) = user.locked_until.filter(|t| *t > now) {
-        audit::record(
-            db,
-            &actor,
-            failed_entry(Some(&user), org.as_ref(), "locked"),
-        )
-        .await?;
-        return Err(ApiError::Locked { until });
-    }
+    let audit_failure = |reason: &'static str| {
+        let (actor, found, org) = (&actor, found.as_ref(), org.as_ref());
+        async move { audit::record(db, actor, failed_entry(found, org, reason)).await }
+    };
 
-    let verified = state.hasher.verify(password, &user.password_hash).await?;
-    let auth = state.config;
+    let attempt = match lockout::claim(db, &username, auth).await? {
+        Claim::Locked(until) => {
+            audit_failure("locked").await?;
+            return Err(ApiError::Locked { until });
+        }
+        Claim::Attempt(n) => n,
+    };
+    let name = username.as_str();
+    let failure = |reason: &'static str, answer: ApiError| async move {
+        let locked = lockout::failed(db, name, attempt, auth).await?;
+        audit_failure(if locked.is_some() { "locked_now" } else { reason }).await?;
+        Err::<LoggedIn, _>(match locked {
+            Some(until) => ApiError::Locked { until },
+            None => answer,
+        })
+    };
+
+    // Unknown and deactivated names cost a hash too, and count towards a lock.
+    let Some(user) = found.clone() else {
+        state.hasher.verify_dummy(credentials.password).await?;
+        return failure("unknown_user", BAD_CREDENTIALS).await;
+    };
+    let verified = state
+        .hasher
+        .verify(credentials.password, &user.password_hash)
+        .await?;
     if verified == Verified::No {
-        let failures = user.failed_logins + 1;
-        let lock = failures >= auth.max_failed_logins;
-        let until = now + Duration::minutes(auth.lockout_minutes);
-        let mut active = user.clone().into_active_model();
-        active.failed_logins = Set(if lock { 0 } else { failures });
-        active.locked_until = Set(lock.then_some(until));
-        let txn = db.begin().await?;
-        active.update(&txn).await?;
-        let reason = if lock { "locked_now" } else { "wrong_password" };
-        audit::record(
-            &txn,
-            &actor,
-            failed_entry(Some(&user), org.as_ref(), reason),
-        )
-        .await?;
-        txn.commit().await?;
-        return Err(if lock {
-            ApiError::Locked { until }
-        } else {
-            BAD_CREDENTIALS
-        });
+        return failure("wrong_password", BAD_CREDENTIALS).await;
+    }
+    let mut recovery_codes = Vec::new();
+    if second_factor::required(&user, auth) {
+        match second_factor::check(db, &user, credentials.code).await {
+            Ok(Checked::Passed { recovery_codes: new }) => recovery_codes = new,
+            Ok(Checked::Wrong) => return failure("wrong_second_factor", BAD_SECOND_FACTOR).await,
+            // Asked for the second factor: the attempt stays counted until one passes.
+            Err(asked) => return Err(asked),
+        }
     }
 
+    lockout::succeeded(db, &username).await?;
     let txn = db.begin().await?;
-    let mut active = user.clone().into_active_model();
-    active.failed_logins = Set(0);
-    active.locked_until = Set(None);
-    if let Verified::YesRehash(hash) = verified {
-        active.password_hash = Set(hash);
-    }
-    let user = active.update(&txn).await?;
+    // Re-read: enrolling just now changed the row.
+    let user = user::Entity::find_by_id(user.id)
+        .one(&txn)
+        .await?
+        .ok_or(BAD_CREDENTIALS)?;
+    let user = match verified {
+        Verified::YesRehash(hash) => {
+            let mut active = user.into_active_model();
+            active.password_hash = Set(hash);
+            active.update(&txn).await?
+        }
+        _ => user,
+    };
     let Started { token, session } = sessions::start(&txn, user.id, ip, auth).await?;
     audit::record(
         &txn,
@@ -126,7 +160,11 @@ pub async fn login(
             entity_id: Some(session.id),
             org: org.as_ref(),
             before: None,
-            after: Some(json!({ "expiresAt": session.expires_at })),
+            after: Some(json!({
+                "expiresAt": session.expires_at,
+                "secondFactor": second_factor::required(&user, auth),
+                "enrolledNow": !recovery_codes.is_empty(),
+            })),
         },
     )
     .await?;
@@ -135,6 +173,7 @@ pub async fn login(
         token,
         session,
         user,
+        recovery_codes,
     })
 }
 

@@ -1,7 +1,9 @@
-//! Who is calling: passwords, sessions, login throttling and lockout.
+//! Who is calling: passwords, second factors, sessions, login throttling and lockout.
 
+pub mod lockout;
 pub mod login;
 pub mod password;
+pub mod second_factor;
 pub mod session;
 pub mod throttle;
 pub mod token;

@@ -72,35 +72,19 @@ pub async fn start(
     Ok(Started { token, session })
 }
 
+const ENDED: ApiError = ApiError::Unauthenticated("会话已失效，请重新登录");
+
 /// The viewer behind a token, or `UNAUTHENTICATED` if the session is unknown, revoked,
-/// idle too long or past its absolute lifetime.
+/// idle too long or past its absolute lifetime, or its user was deactivated. The call
+/// counts as activity (it postpones the idle timeout).
 pub async fn resolve(
     db: &DatabaseConnection,
     token: &str,
     ip: Option<IpAddr>,
     config: &AuthConfig,
 ) -> ApiResult<Viewer> {
-    const ENDED: ApiError = ApiError::Unauthenticated("会话已失效，请重新登录");
     let now = Utc::now();
-    let Some(session) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await?
-    else {
-        return Err(ENDED);
-    };
-    if session.revoked_at.is_some()
-        || session.expires_at <= now
-        || session.last_seen_at + Duration::minutes(config.session_idle_minutes) <= now
-    {
-        return Err(ENDED);
-    }
-    let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await? else {
-        return Err(ENDED);
-    };
-    if !user.active {
-        return Err(ENDED);
-    }
+    let (session, user) = live(db, token, config, now).await?;
     let org = org::Entity::find_by_id(user.org_id)
         .one(db)
         .await?
@@ -115,6 +99,41 @@ pub async fn resolve(
         session_id: session.id,
         ip,
     })
+}
+
+/// `Ok` while the session behind `token` is live, without counting as activity: an
+/// open socket receiving figures is not a user at work.
+pub async fn check_live(
+    db: &DatabaseConnection,
+    token: &str,
+    config: &AuthConfig,
+) -> ApiResult<()> {
+    live(db, token, config, Utc::now()).await.map(|_| ())
+}
+
+async fn live(
+    db: &DatabaseConnection,
+    token: &str,
+    config: &AuthConfig,
+    now: DateTime<Utc>,
+) -> ApiResult<(session::Model, user::Model)> {
+    let Some(session) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+    else {
+        return Err(ENDED);
+    };
+    if session.revoked_at.is_some()
+        || session.expires_at <= now
+        || session.last_seen_at + Duration::minutes(config.session_idle_minutes) <= now
+    {
+        return Err(ENDED);
+    }
+    match user::Entity::find_by_id(session.user_id).one(db).await? {
+        Some(user) if user.active => Ok((session, user)),
+        _ => Err(ENDED),
+    }
 }
 
 async fn touch(db: &DatabaseConnection, session_id: i64, now: DateTime<Utc>) -> ApiResult<()> {

@@ -14,7 +14,7 @@ use crate::audit::{self, Entry};
 use crate::auth::{login, session};
 use async_graphql::Result;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::graphql::scalars::parse_id;
 use crate::users::{self, NewUser};
 
@@ -138,16 +138,22 @@ pub struct IdentityMutation;
 #[Object]
 impl IdentityMutation {
     /// Returns a bearer token for API clients (browsers use `POST /auth/login`).
+    /// Those who need a second factor add `code`: see `SECOND_FACTOR_REQUIRED` and
+    /// `SECOND_FACTOR_ENROLMENT`.
     async fn login(
         &self,
         ctx: &Context<'_>,
         username: String,
         password: String,
+        code: Option<String>,
     ) -> Result<Session> {
         let logged_in = login::login(
             ctx.state().authenticator(),
-            &username,
-            &password,
+            login::Credentials {
+                username: &username,
+                password: &password,
+                code: code.as_deref(),
+            },
             ctx.request().ip,
         )
         .await?;
@@ -155,13 +161,14 @@ impl IdentityMutation {
             token: logged_in.token,
             expires_at: logged_in.session.expires_at,
             user: logged_in.user.into(),
+            recovery_codes: logged_in.recovery_codes,
         })
     }
 
     /// Ends the current session.
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
         let viewer = ctx.viewer()?;
-        logout(&ctx.state().db, viewer).await?;
+        logout(ctx.state(), viewer).await?;
         Ok(true)
     }
 
@@ -197,12 +204,9 @@ impl IdentityMutation {
 }
 
 /// Revokes the viewer's session and records it; shared by GraphQL and `POST /auth/logout`.
-pub async fn logout(
-    db: &sea_orm::DatabaseConnection,
-    viewer: &crate::auth::Viewer,
-) -> ApiResult<()> {
+pub async fn logout(state: &crate::state::AppState, viewer: &crate::auth::Viewer) -> ApiResult<()> {
     use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    let txn = state.db.begin().await?;
     session::revoke(&txn, viewer.session_id).await?;
     audit::record(
         &txn,
@@ -217,5 +221,8 @@ pub async fn logout(
         },
     )
     .await?;
-    txn.commit().await.map_err(ApiError::from)
+    txn.commit().await?;
+    // Sockets of this session on this replica notice at once (others within a recheck).
+    let _ = state.revocations.send(viewer.user.id);
+    Ok(())
 }

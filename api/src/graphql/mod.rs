@@ -7,18 +7,24 @@ pub mod catalogues;
 pub mod comparison;
 pub mod context;
 pub mod identity;
+pub mod limits;
+pub mod measured;
 pub mod orgs;
 pub mod page;
 pub mod rectifications;
 pub mod rounds;
 pub mod scalars;
 pub mod scores;
+pub mod socket;
 pub mod subscription;
 pub mod types;
+
+use std::sync::Arc;
 
 use async_graphql::{MergedObject, Schema};
 
 use crate::config::GraphqlConfig;
+use crate::telemetry::metrics::Metrics;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -47,7 +53,7 @@ pub struct Mutation(
 pub type ToumingSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// The schema with its limits; request data (state, viewer) is added per request.
-pub fn build(config: &GraphqlConfig) -> ToumingSchema {
+pub fn build(config: &GraphqlConfig, metrics: Arc<Metrics>) -> ToumingSchema {
     Schema::build(
         Query::default(),
         Mutation::default(),
@@ -56,11 +62,16 @@ pub fn build(config: &GraphqlConfig) -> ToumingSchema {
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
     .extension(ErrorCodes)
+    .extension(limits::StringLimit {
+        max_chars: config.max_string_chars,
+    })
+    .extension(socket::SocketSessions)
+    .extension(measured::Measured { metrics })
     .finish()
 }
 
-/// Subscriptions' responses get their error codes here; queries and mutations get
-/// them in the HTTP handler, which also counts errors for the metrics.
+/// Subscriptions' responses (every operation over a socket) get their error codes
+/// here; those over HTTP get them in the HTTP handler.
 struct ErrorCodes;
 
 impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
@@ -88,5 +99,9 @@ impl async_graphql::extensions::Extension for ErrorCodes {
 
 /// The SDL that `api/schema.graphql` must equal.
 pub fn sdl() -> String {
-    build(&crate::config::Config::defaults().graphql).sdl()
+    build(
+        &crate::config::Config::defaults().graphql,
+        Arc::new(Metrics::default()),
+    )
+    .sdl()
 }

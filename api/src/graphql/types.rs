@@ -109,6 +109,10 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub roles: Vec<Role>,
+    /// False once an ADMIN deactivated the account.
+    pub active: bool,
+    /// An authenticator is enrolled as the second factor.
+    pub second_factor: bool,
     #[graphql(skip)]
     pub org_id: i64,
 }
@@ -118,6 +122,8 @@ impl From<user::Model> for User {
         Self {
             id: ID(u.id.to_string()),
             roles: u.roles().into_iter().map(Role::from).collect(),
+            active: u.active,
+            second_factor: u.totp_secret.is_some(),
             username: u.username,
             display_name: u.display_name,
             org_id: u.org_id,
@@ -146,6 +152,9 @@ pub struct Session {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub user: User,
+    /// Non-empty once: when this sign-in completed the enrolment of a second factor.
+    /// Each stands in for the authenticator one time; they are not shown again.
+    pub recovery_codes: Vec<String>,
 }
 
 /// One line of the audit trail.

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::App;
 use super::client::{self, SESSION_COOKIE, client_ip};
+use super::cross_site;
 use crate::auth::login;
 use crate::error::ApiError;
 
@@ -20,6 +21,9 @@ use crate::error::ApiError;
 pub struct Credentials {
     username: String,
     password: String,
+    /// TOTP or recovery code, for those who need a second factor.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 pub async fn login(
@@ -30,13 +34,12 @@ pub async fn login(
 ) -> Response {
     let state = &app.state;
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
-    match login::login(
-        state.authenticator(),
-        &credentials.username,
-        &credentials.password,
-        Some(ip),
-    )
-    .await
+    let offered = login::Credentials {
+        username: &credentials.username,
+        password: &credentials.password,
+        code: credentials.code.as_deref(),
+    };
+    match login::login(state.authenticator(), offered, Some(ip)).await
     {
         Ok(logged_in) => {
             let max_age = state.config.auth.session_absolute_hours * 3600;
@@ -52,6 +55,7 @@ pub async fn login(
             let body = json!({
                 "expiresAt": logged_in.session.expires_at.to_rfc3339(),
                 "user": { "id": logged_in.user.id.to_string(), "username": logged_in.user.username },
+                "recoveryCodes": logged_in.recovery_codes,
             });
             ([(SET_COOKIE, cookie)], Json(body)).into_response()
         }
@@ -65,9 +69,12 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Response {
     let state = &app.state;
+    if let Err(e) = cross_site::check_cookie_origin(&headers, &state.config.public_origin) {
+        return error_response(e);
+    }
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
     if let Ok(Some(viewer)) = client::viewer(state, &headers, ip).await
-        && let Err(e) = crate::graphql::identity::logout(&state.db, &viewer).await
+        && let Err(e) = crate::graphql::identity::logout(state, &viewer).await
     {
         return error_response(e);
     }
@@ -83,16 +90,22 @@ pub fn error_response(error: ApiError) -> Response {
         ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Validation(_) => StatusCode::BAD_REQUEST,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::Forbidden => StatusCode::FORBIDDEN,
+        ApiError::Forbidden | ApiError::CrossSite => StatusCode::FORBIDDEN,
+        ApiError::SecondFactorRequired | ApiError::SecondFactorEnrolment { .. } => {
+            StatusCode::UNAUTHORIZED
+        }
         ApiError::Internal(cause) => {
             tracing::error!(error = ?cause, "internal error");
             StatusCode::INTERNAL_SERVER_ERROR
         }
         _ => StatusCode::BAD_REQUEST,
     };
-    (
-        status,
-        Json(json!({ "code": error.code(), "message": error.to_string() })),
-    )
-        .into_response()
+    let mut body = json!({ "code": error.code(), "message": error.to_string() });
+    if let (Some(body), serde_json::Value::Object(details)) = (body.as_object_mut(), error.details())
+    {
+        for (key, value) in details {
+            body.entry(key).or_insert(value);
+        }
+    }
+    (status, Json(body)).into_response()
 }

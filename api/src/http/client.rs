@@ -45,6 +45,16 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// The request's session comes from the cookie (a browser's ambient credential) rather
+/// than from an `Authorization` header a script had to set.
+pub fn cookie_authenticated(headers: &HeaderMap) -> bool {
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    !bearer && session_token(headers).is_some()
+}
+
 /// The signed-in caller of an HTTP request: `Ok(None)` without a token,
 /// `UNAUTHENTICATED` for a token that leads to no live session.
 pub async fn viewer(

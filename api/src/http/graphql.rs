@@ -1,20 +1,22 @@
 //! `POST /graphql` (single or batched requests) and GraphiQL on `GET /graphql`.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse};
 use tracing::Instrument;
 
 use super::App;
-use super::client::{self, client_ip};
+use super::client::{self, client_ip, session_token};
+use super::cross_site;
 use crate::error::{ApiError, finish_errors};
 use crate::graphql::context::RequestContext;
+use crate::graphql::socket::SocketSession;
 
 /// More operations than this in one batch is not a client we know.
 const MAX_BATCH: usize = 20;
@@ -32,9 +34,20 @@ pub async fn execute(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    request: GraphQLBatchRequest,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> axum::response::Response {
     let state = &app.state;
+    if let Err(e) = cross_site::check_graphql(&headers, &state.config.public_origin) {
+        return (StatusCode::FORBIDDEN, rejected(e)).into_response();
+    }
+    let request = match request {
+        Ok(request) => request,
+        Err(GraphQLRejection(cause)) => {
+            tracing::debug!(error = %cause, "unreadable GraphQL request");
+            let error = ApiError::field("body", "请求体不是有效的 GraphQL 请求（应为 JSON）");
+            return (StatusCode::BAD_REQUEST, rejected(error)).into_response();
+        }
+    };
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
     let (viewer, session_ended) = match client::viewer(state, &headers, ip).await {
         Ok(viewer) => (viewer, false),
@@ -62,10 +75,6 @@ pub async fn execute(
         ))
         .into_response();
     }
-    let operation = requests
-        .first()
-        .and_then(|r| r.operation_name.clone())
-        .unwrap_or_default();
     for r in requests.iter_mut() {
         r.data.insert(state.clone());
         r.data.insert(RequestContext::new(
@@ -80,29 +89,21 @@ pub async fn execute(
         .as_ref()
         .map(|v| v.user.username.clone())
         .unwrap_or_default();
-    let span = tracing::info_span!("graphql", operation = %operation, user = %user);
-    let started = Instant::now();
+    let span = tracing::info_span!("graphql", user = %user);
     let (mut response, statements) =
         crate::db::count_statements(app.schema.execute_batch(batch).instrument(span)).await;
-    let ok = match &mut response {
-        BatchResponse::Single(r) => {
-            finish_errors(&mut r.errors);
-            r.errors.is_empty()
-        }
-        BatchResponse::Batch(rs) => rs.iter_mut().fold(true, |ok, r| {
-            finish_errors(&mut r.errors);
-            ok && r.errors.is_empty()
-        }),
-    };
-    state
-        .metrics
-        .observe(&operation, started.elapsed().as_secs_f64(), ok);
-    tracing::debug!(operation = %operation, statements, "graphql statements");
+    match &mut response {
+        BatchResponse::Single(r) => finish_errors(&mut r.errors),
+        BatchResponse::Batch(rs) => rs.iter_mut().for_each(|r| finish_errors(&mut r.errors)),
+    }
+    tracing::debug!(statements, "graphql statements");
     let mut response = GraphQLResponse::from(response).into_response();
-    response.headers_mut().insert(
-        "x-sql-statements",
-        axum::http::HeaderValue::from(statements),
-    );
+    if state.config.graphql.statement_header {
+        response.headers_mut().insert(
+            "x-sql-statements",
+            axum::http::HeaderValue::from(statements),
+        );
+    }
     response
 }
 
@@ -125,8 +126,13 @@ pub async fn subscribe(
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> axum::response::Response {
     let state = app.state.clone();
+    // Browsers send `Origin` on every handshake and JavaScript cannot forge it; the
+    // cookie goes along with a handshake from any origin of our site.
+    if let Err(e) = cross_site::check_origin(&headers, &state.config.public_origin) {
+        return super::auth::error_response(e);
+    }
     let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
-    let from_request = client::viewer(&state, &headers, ip).await.ok().flatten();
+    let from_request = session_token(&headers);
     let schema = app.schema.clone();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
@@ -136,21 +142,25 @@ pub async fn subscribe(
                     let token = payload
                         .get("token")
                         .and_then(|t| t.as_str())
-                        .map(str::to_owned);
-                    let viewer = match token {
+                        .map(str::to_owned)
+                        .or(from_request);
+                    let mut data = async_graphql::Data::default();
+                    let viewer = match &token {
                         Some(token) => Some(
                             crate::auth::session::resolve(
                                 &state.db,
-                                &token,
+                                token,
                                 Some(ip),
                                 &state.config.auth,
                             )
                             .await
                             .map_err(async_graphql::Error::from)?,
                         ),
-                        None => from_request,
+                        None => None,
                     };
-                    let mut data = async_graphql::Data::default();
+                    if let Some(token) = token {
+                        data.insert(SocketSession { token });
+                    }
                     data.insert(RequestContext::new(&state.db, viewer, Some(ip), false));
                     data.insert(state);
                     Ok(data)

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod cross_site;
 pub mod export;
 pub mod graphql;
 pub mod health;

@@ -45,7 +45,7 @@ pub async fn measure(
     province: &Province,
     requests: usize,
 ) -> anyhow::Result<Vec<ComparisonTiming>> {
-    let schema = touming_api::graphql::build(&state.config.graphql);
+    let schema = touming_api::graphql::build(&state.config.graphql, state.metrics.clone());
     let viewer = touming_api::auth::Viewer {
         roles: province.admin.roles(),
         user: province.admin.clone(),

@@ -13,11 +13,17 @@ pub struct Model {
     pub roles: String,
     /// argon2id PHC string.
     pub password_hash: String,
-    pub failed_logins: i32,
-    pub locked_until: Option<DateTimeUtc>,
+    /// False: deactivated; signs in as a wrong password would, has no live session.
     pub active: bool,
     pub password_changed_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// Base32 TOTP secret (RFC 6238) once confirmed; `None`: no second factor.
+    pub totp_secret: Option<String>,
+    /// Shown for enrolment and not yet confirmed by a code.
+    pub totp_pending_secret: Option<String>,
+    pub totp_enrolled_at: Option<DateTimeUtc>,
+    /// The last time step whose code was accepted; each code is good once.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
