@@ -195,3 +195,127 @@ pub async fn change_password(
     let _ = state.revocations.send(viewer.user.id);
     Ok(())
 }
+
+/// What an ADMIN can do to an account of its subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAction {
+    /// Switched off: every session ends at once and sign-in answers as a wrong password.
+    Deactivate,
+    Reactivate,
+    /// Lifts a sign-in lock on the name.
+    Unlock,
+    /// Removes the second factor; the user enrols again at the next sign-in.
+    ResetSecondFactor,
+}
+
+impl AccountAction {
+    fn audit_action(self) -> &'static str {
+        match self {
+            AccountAction::Deactivate => "user.deactivate",
+            AccountAction::Reactivate => "user.reactivate",
+            AccountAction::Unlock => "user.unlock",
+            AccountAction::ResetSecondFactor => "user.reset_second_factor",
+        }
+    }
+}
+
+/// Applies `action` to `target` (already scoped by the tenancy guard) and audits it.
+pub async fn administer(
+    state: &AppState,
+    admin: &Viewer,
+    target: user::Model,
+    action: AccountAction,
+) -> ApiResult<user::Model> {
+    if target.id == admin.user.id && action == AccountAction::Deactivate {
+        return Err(ApiError::field("id", "不能停用自己的账号"));
+    }
+    let org = org::Entity::find_by_id(target.org_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("user {} has no org", target.id)))?;
+    let before = audit_view(&target);
+    let txn = state.db.begin().await?;
+    let mut revoked = 0;
+    let updated = match action {
+        AccountAction::Deactivate | AccountAction::Reactivate => {
+            let mut active = target.clone().into_active_model();
+            active.active = Set(action == AccountAction::Reactivate);
+            let updated = active.update(&txn).await?;
+            if action == AccountAction::Deactivate {
+                revoked = session::revoke_all(&txn, target.id).await?;
+            }
+            updated
+        }
+        AccountAction::Unlock => {
+            lockout::clear(&txn, &target.username).await?;
+            target.clone()
+        }
+        AccountAction::ResetSecondFactor => {
+            crate::auth::second_factor::reset(&txn, target.id).await?;
+            user::Entity::find_by_id(target.id)
+                .one(&txn)
+                .await?
+                .ok_or(ApiError::NotFound("用户"))?
+        }
+    };
+    let mut after = audit_view(&updated);
+    after["sessionsRevoked"] = json!(revoked);
+    audit::record(
+        &txn,
+        &admin.actor(),
+        Entry {
+            action: action.audit_action(),
+            entity: "user",
+            entity_id: Some(target.id),
+            org: Some(&org),
+            before: Some(before),
+            after: Some(after),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    if revoked > 0 {
+        let _ = state.revocations.send(target.id);
+    }
+    Ok(updated)
+}
+
+/// An ADMIN sets a new password for someone of its subtree (who forgot theirs): the
+/// rules apply, every session of the user ends, and any sign-in lock is lifted.
+pub async fn reset_password(
+    state: &AppState,
+    admin: &Viewer,
+    target: user::Model,
+    new: &str,
+) -> ApiResult<user::Model> {
+    check_password(new, &target.username)
+        .map_err(|e| ApiError::field("newPassword", e.to_string()))?;
+    let org = org::Entity::find_by_id(target.org_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("user {} has no org", target.id)))?;
+    let hash = state.hasher.hash(new).await?;
+    let txn = state.db.begin().await?;
+    let mut active = target.clone().into_active_model();
+    active.password_hash = Set(hash);
+    active.password_changed_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    let revoked = session::revoke_all(&txn, target.id).await?;
+    lockout::clear(&txn, &target.username).await?;
+    audit::record(
+        &txn,
+        &admin.actor(),
+        Entry {
+            action: "user.reset_password",
+            entity: "user",
+            entity_id: Some(target.id),
+            org: Some(&org),
+            before: None,
+            after: Some(json!({ "sessionsRevoked": revoked })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let _ = state.revocations.send(target.id);
+    Ok(updated)
+}

@@ -4,6 +4,7 @@
 //! real Redis carrying the job queue.
 
 pub mod process;
+pub mod socket;
 pub mod spreadsheet;
 pub mod world;
 
@@ -16,6 +17,9 @@ use touming_api::app::{self, Running};
 use touming_api::config::Config;
 
 pub use world::World;
+
+/// The bearer token `/metrics` asks for in tests.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -41,6 +45,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     config.web_dir = dir.path().join("no-web").display().to_string();
     config.log_filter = "warn".into();
     config.evidence.store = dir.path().join("evidence").display().to_string();
+    // The statement-count tests read it; the default (off) is tested on its own.
+    config.graphql.statement_header = true;
+    // Stories sign in with the password alone; the second factor's tests turn it on.
+    config.auth.require_second_factor = false;
+    config.metrics.token = METRICS_TOKEN.into();
     let mut postgres = None;
     match std::env::var("TOUMING_TEST_DATABASE_URL")
         .ok()

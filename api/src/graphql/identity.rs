@@ -8,6 +8,7 @@ use touming_domain::Role as DomainRole;
 use touming_store::entity::{audit_event, user};
 
 use super::context::ContextExt;
+use super::search;
 use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::types::{AuditEvent, Org, Role, Session, User, Viewer};
 use crate::audit::{self, Entry};
@@ -16,7 +17,7 @@ use async_graphql::Result;
 
 use crate::error::ApiResult;
 use crate::graphql::scalars::parse_id;
-use crate::users::{self, NewUser};
+use crate::users::{self, AccountAction, NewUser};
 
 #[derive(Default)]
 pub struct IdentityQuery;
@@ -51,14 +52,11 @@ impl IdentityQuery {
             let org = guard.org(db, parse_id(&org_id, "机构")?).await?;
             select = select.filter(user::Column::OrgId.eq(org.id));
         }
-        if let Some(search) = search
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search::term(search)? {
             select = select.filter(
                 Condition::any()
-                    .add(user::Column::Username.contains(&search))
-                    .add(user::Column::DisplayName.contains(&search)),
+                    .add(search::contains(user::Column::Username, &search.to_lowercase()))
+                    .add(search::contains(user::Column::DisplayName, &search)),
             );
         }
         Ok(page(
@@ -201,6 +199,58 @@ impl IdentityMutation {
         let created = users::create(state, &guard.viewer().actor(), &org, new).await?;
         Ok(created.into())
     }
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+/// Looking after the accounts of the caller's subtree (ADMIN), each audited.
+#[Object]
+impl AccountMutation {
+    /// Switches an account off: every session and socket of it ends at once, and its
+    /// sign-in is answered as a wrong password would be.
+    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        administer(ctx, &id, AccountAction::Deactivate).await
+    }
+
+    async fn reactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        administer(ctx, &id, AccountAction::Reactivate).await
+    }
+
+    /// Lifts the sign-in lock after too many failures.
+    async fn unlock_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        administer(ctx, &id, AccountAction::Unlock).await
+    }
+
+    /// Removes the user's second factor (a lost phone); they enrol again at sign-in.
+    async fn reset_second_factor(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        administer(ctx, &id, AccountAction::ResetSecondFactor).await
+    }
+
+    /// Sets a new password for the user (who forgot theirs): every session of the user
+    /// ends and any sign-in lock is lifted. The password rules apply.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        new_password: String,
+    ) -> Result<User> {
+        let guard = ctx.guard()?;
+        guard.require(DomainRole::Admin)?;
+        let state = ctx.state();
+        let target = guard.user(&state.db, parse_id(&id, "用户")?).await?;
+        let updated = users::reset_password(state, guard.viewer(), target, &new_password).await?;
+        Ok(updated.into())
+    }
+}
+
+async fn administer(ctx: &Context<'_>, id: &ID, action: AccountAction) -> Result<User> {
+    let guard = ctx.guard()?;
+    guard.require(DomainRole::Admin)?;
+    let state = ctx.state();
+    let target = guard.user(&state.db, parse_id(id, "用户")?).await?;
+    let updated = users::administer(state, guard.viewer(), target, action).await?;
+    Ok(updated.into())
 }
 
 /// Revokes the viewer's session and records it; shared by GraphQL and `POST /auth/logout`.

@@ -15,6 +15,7 @@ pub mod rectifications;
 pub mod rounds;
 pub mod scalars;
 pub mod scores;
+pub mod search;
 pub mod socket;
 pub mod subscription;
 pub mod types;
@@ -42,6 +43,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     identity::IdentityMutation,
+    identity::AccountMutation,
     orgs::OrgMutation,
     catalogues::CatalogueMutation,
     calendar::CalendarMutation,

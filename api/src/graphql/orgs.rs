@@ -7,6 +7,7 @@ use touming_store::entity::org;
 use touming_store::stored;
 
 use super::context::ContextExt;
+use super::search;
 use super::page::{Order, Page, PageArgs, list_complexity, page};
 use super::types::{Org, OrgKind};
 use crate::graphql::scalars::parse_id;
@@ -47,14 +48,11 @@ impl OrgQuery {
             select =
                 select.filter(org::Column::Kind.eq(stored(touming_domain::OrgKind::from(kind))));
         }
-        if let Some(search) = search
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search::term(search)? {
             select = select.filter(
                 Condition::any()
-                    .add(org::Column::Name.contains(&search))
-                    .add(org::Column::Code.starts_with(search.to_uppercase())),
+                    .add(search::contains(org::Column::Name, &search))
+                    .add(search::starts_with(org::Column::Code, &search.to_uppercase())),
             );
         }
         Ok(page(

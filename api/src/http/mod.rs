@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod reports;
+pub mod security_headers;
 
 use std::path::Path;
 
@@ -68,7 +69,9 @@ pub fn router(app: App) -> Router {
         api.fallback(get(|| async { Html(NO_WEB_APP) }))
     };
     // One span per request, and one line per response with its status and latency.
-    router.layer(
+    router
+        .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(
         TraceLayer::new_for_http()
             .make_span_with(|request: &axum::http::Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

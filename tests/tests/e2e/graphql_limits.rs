@@ -93,3 +93,86 @@ async fn a_batch_runs_each_operation_with_its_own_errors() {
     assert_eq!(error_code(&responses[1]), Some("NOT_FOUND"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_sixty_thousand_character_search_is_a_validation_error_naming_it() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let token = world.login(&app, &world.liaoning, Role::Admin).await;
+    let long = "卫".repeat(60_000);
+    for query in [
+        "query($s: String) { orgs(search: $s) { totalCount } }",
+        "query($s: String) { users(search: $s) { totalCount } }",
+    ] {
+        let r = app.graphql(Some(&token), query, json!({ "s": long })).await;
+        assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+        assert_eq!(error_fields(&r), vec!["search"]);
+    }
+    // Written into the document instead of a variable: the same answer.
+    let inline = format!("{{ orgs(search: \"{}\") {{ totalCount }} }}", "a".repeat(60_000));
+    let r = app.graphql(Some(&token), &inline, json!({})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    assert_eq!(error_fields(&r), vec!["search"]);
+    // Within the general limit but longer than any name: still named.
+    let r = app
+        .graphql(
+            Some(&token),
+            "query($s: String) { orgs(search: $s) { totalCount } }",
+            json!({ "s": "x".repeat(500) }),
+        )
+        .await;
+    assert_eq!(error_fields(&r), vec!["search"], "{r}");
+    // Any string argument, however deep in an input.
+    let r = app
+        .graphql(
+            Some(&token),
+            "mutation($i: CreateOrgInput!) { createOrg(input: $i) { id } }",
+            json!({ "i": { "parentId": world.shenyang.id.to_string(), "kind": "COUNTY", "code": "210199", "name": "x".repeat(20_000) } }),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    assert_eq!(error_fields(&r), vec!["input.name"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_search_for_percent_or_underscore_finds_only_those_characters() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let token = world.login(&app, &world.liaoning, Role::Admin).await;
+    for wildcard in ["%", "_"] {
+        let r = app
+            .graphql(
+                Some(&token),
+                "query($s: String) { orgs(search: $s) { totalCount } users(search: $s) { totalCount } }",
+                json!({ "s": wildcard }),
+            )
+            .await;
+        assert_eq!(r["data"]["orgs"]["totalCount"], 0, "{wildcard}: {r}");
+        assert_eq!(r["data"]["users"]["totalCount"], 0, "{wildcard}: {r}");
+    }
+    let r = app
+        .graphql(Some(&token), "{ orgs(search: \"人民医院\") { totalCount } }", json!({}))
+        .await;
+    assert_eq!(r["data"]["orgs"]["totalCount"], 1, "{r}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_gets_a_graphql_error_with_a_code() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body("{ not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("a JSON body");
+    assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
+    assert_eq!(error_fields(&body), vec!["body"]);
+    assert!(!body.to_string().contains("Error("), "no Rust debug text: {body}");
+    app.stop().await;
+}

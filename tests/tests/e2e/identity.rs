@@ -90,7 +90,7 @@ async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
     assert_eq!(error_code(&attempt(PASSWORD).await), Some("LOCKED"));
 
     // Fifteen minutes later (moved on in the database), the right password works again.
-    app.sql("UPDATE \"user\" SET locked_until = '2020-01-01 00:00:00+00:00' WHERE username = '210102-filler'")
+    app.sql("UPDATE login_lockout SET locked_until = '2020-01-01 00:00:00+00:00' WHERE username = '210102-filler'")
         .await;
     let after = attempt(PASSWORD).await;
     assert!(after["data"]["login"]["token"].is_string(), "{after}");

@@ -26,22 +26,72 @@ async fn health_readiness_and_metrics_answer() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let metrics = app
+    let metrics = scrape(&app).await;
+    assert!(
+        metrics.contains("touming_graphql_requests_total{operation=\"me\",outcome=\"ok\"} 1"),
+        "labelled by the root field, not the client's name: {metrics}"
+    );
+    assert!(metrics.contains("touming_graphql_request_duration_seconds_bucket{operation=\"me\""));
+    app.stop().await;
+}
+
+async fn scrape(app: &touming_tests::TestApp) -> String {
+    let response = app
         .client
         .get(app.url("/metrics"))
+        .bearer_auth(touming_tests::METRICS_TOKEN)
         .send()
         .await
-        .unwrap()
-        .text()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+fn series(metrics: &str) -> usize {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("touming_graphql_requests_total{"))
+        .count()
+}
+
+#[tokio::test]
+async fn three_hundred_invented_operation_names_add_at_most_one_series() {
+    let app = spawn_app().await;
+    let before = series(&scrape(&app).await);
+    for i in 0..300 {
+        let name = format!("Invented{i}");
+        app.client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": format!("query {name} {{ __typename }}"), "operationName": name }))
+            .send()
+            .await
+            .unwrap();
+    }
+    let after = scrape(&app).await;
+    assert!(series(&after) <= before + 1, "{after}");
+    assert!(after.contains("operation=\"other\""), "{after}");
+    assert!(!after.contains("Invented"), "{after}");
+    assert!(after.len() < 20_000, "{} bytes", after.len());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_need_the_token_and_without_one_configured_do_not_exist() {
+    let app = spawn_app().await;
+    let anonymous = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
         .await
         .unwrap();
-    assert!(
-        metrics.contains("touming_graphql_requests_total{operation=\"MyOrg\",outcome=\"ok\"} 1"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("touming_graphql_request_duration_seconds_bucket{operation=\"MyOrg\"")
-    );
+    assert_eq!(wrong.status(), 401);
+    app.stop().await;
+    let app = touming_tests::spawn_app_with(|c| c.metrics.token = String::new()).await;
+    let off = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(off.status(), 404);
     app.stop().await;
 }
 
@@ -108,8 +158,8 @@ async fn the_database_is_set_up_as_the_design_asks() {
     let orphan = app
         .db
         .execute_unprepared(
-            "INSERT INTO \"user\" (org_id, username, display_name, roles, password_hash, failed_logins, active, password_changed_at, created_at) \
-             VALUES (987654, 'orphan', 'x', 'VIEWER', 'x', 0, true, '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')",
+            "INSERT INTO \"user\" (org_id, username, display_name, roles, password_hash, active, password_changed_at, created_at) \
+             VALUES (987654, 'orphan', 'x', 'VIEWER', 'x', true, '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')",
         )
         .await;
     assert!(orphan.is_err(), "foreign key not enforced");
