@@ -801,3 +801,86 @@ async fn a_required_gazette_is_not_met_by_a_newspaper_notice() {
     assert_eq!(gazette["points"], gazette["max"], "{gazette}");
     app.stop().await;
 }
+
+/// Runs `query` as `token`: the statements it took (the debug header) and the answer.
+async fn with_statements(app: &TestApp, token: &str, query: &str, vars: Value) -> (String, Value) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": vars }))
+        .send()
+        .await
+        .unwrap();
+    let n = response.headers()["x-sql-statements"].to_str().unwrap().to_owned();
+    (n, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn another_provinces_version_costs_what_a_missing_one_costs() {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let liaoning = world.login(&app, &world.liaoning, Role::Admin).await;
+    let imported = app
+        .graphql_upload(
+            &liaoning,
+            IMPORT,
+            json!({ "format": "XLSX", "title": "2025年版", "kinds": ["COUNTY"] }),
+            "a.xlsx",
+            published_style("目录", &clean_rows()),
+        )
+        .await;
+    let theirs = imported["data"]["importCatalogue"]["id"].as_str().unwrap().to_owned();
+    let fujian = world.login(&app, &world.fujian, Role::Admin).await;
+    let builtin = app.graphql(Some(&fujian), CATALOGUES, json!({})).await["data"]["catalogues"][0]
+        ["versions"][0]["id"]
+        .clone();
+    let cases = [
+        ("query($id: ID!) { catalogueVersion(id: $id) { id } }", "catalogueVersion"),
+        ("query($id: ID!, $b: ID!) { catalogueDiff(fromId: $id, toId: $b) { unchanged } }", "catalogueDiff"),
+        ("mutation($id: ID!) { publishCatalogueVersion(id: $id) { id } }", "publishCatalogueVersion"),
+        (
+            "mutation($id: ID!) { createRound(input: { title: \"试探\", periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", deadline: \"2027-01-20\", catalogues: [{ orgKind: COUNTY, versionId: $id }] }) { id } }",
+            "createRound",
+        ),
+    ];
+    for (query, name) in cases {
+        let vars = |id: &str| match name {
+            "catalogueDiff" => json!({ "id": id, "b": builtin }),
+            _ => json!({ "id": id }),
+        };
+        let (real, real_answer) = with_statements(&app, &fujian, query, vars(&theirs)).await;
+        let (missing, missing_answer) =
+            with_statements(&app, &fujian, query, vars("987654321")).await;
+        assert_eq!(real, missing, "{name}: statements tell a real id from a missing one");
+        assert_eq!(
+            real_answer, missing_answer,
+            "{name}: the answers tell them apart"
+        );
+        let refused = match name {
+            "catalogueVersion" => real_answer["data"]["catalogueVersion"].is_null(),
+            // createRound names the field that holds the unknown version.
+            "createRound" => error_code(&real_answer) == Some("VALIDATION"),
+            _ => error_code(&real_answer) == Some("NOT_FOUND"),
+        };
+        assert!(refused, "{name}: {real_answer}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_statement_count_header_is_off_unless_asked_for() {
+    let app = touming_tests::spawn_app_with(|c| c.graphql.statement_header = false).await;
+    let world = World::build(&app).await;
+    let token = world.login(&app, &world.heping, Role::Filler).await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": "{ me { user { username } } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("x-sql-statements").is_none());
+    app.stop().await;
+}
