@@ -123,6 +123,8 @@ export function upload<R, V extends { file: unknown }>(
     const xhr = new XMLHttpRequest()
     xhr.open('POST', '/graphql')
     xhr.withCredentials = true
+    // A header no HTML form can send: the server refuses cookie uploads without it.
+    xhr.setRequestHeader('apollo-require-preflight', 'true')
     xhr.upload.onprogress = (e) => e.lengthComputable && progress(e.loaded / e.total)
     xhr.onerror = () => reject(new ApiError('无法连接服务器，请检查网络', 'NETWORK'))
     xhr.onload = () => {

@@ -25,14 +25,35 @@ export async function loadViewer(): Promise<Viewer | null> {
   return session.viewer
 }
 
-export async function login(username: string, password: string): Promise<void> {
-  const response = await postJson('/auth/login', { username, password })
+/**
+ * What a sign-in came to: signed in (with recovery codes to show once, when this
+ * sign-in completed enrolling a second factor), or the server asks for a second
+ * factor — a code from the authenticator, or first an enrolment with `secret`.
+ */
+export type SignIn =
+  | { kind: 'signedIn'; recoveryCodes: string[] }
+  | { kind: 'codeNeeded'; message: string }
+  | { kind: 'enrolmentNeeded'; message: string; secret: string; otpauthUrl: string }
+
+export async function login(username: string, password: string, code?: string): Promise<SignIn> {
+  const response = await postJson('/auth/login', { username, password, code: code || null })
+  const body = (await response.json().catch(() => ({}))) as {
+    code?: string
+    message?: string
+    secret?: string
+    otpauthUrl?: string
+    recoveryCodes?: string[]
+  }
   if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
-    throw new ApiError(body.message ?? `登录失败（${response.status}）`, body.code ?? 'INTERNAL')
+    const message = body.message ?? `登录失败（${response.status}）`
+    if (body.code === 'SECOND_FACTOR_REQUIRED') return { kind: 'codeNeeded', message }
+    if (body.code === 'SECOND_FACTOR_ENROLMENT' && body.secret && body.otpauthUrl)
+      return { kind: 'enrolmentNeeded', message, secret: body.secret, otpauthUrl: body.otpauthUrl }
+    throw new ApiError(message, body.code ?? 'INTERNAL')
   }
   session.notice = ''
   await loadViewer()
+  return { kind: 'signedIn', recoveryCodes: body.recoveryCodes ?? [] }
 }
 
 export async function logout(): Promise<void> {

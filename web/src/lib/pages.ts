@@ -24,6 +24,8 @@ export function usePages(load: (after: string | null) => Promise<PageInfo>) {
       cursors.length = 1
       return run()
     },
+    /** The same page again (after a change to one of its rows). */
+    reload: run,
     go: (delta: number) => {
       page.value = Math.max(0, page.value + delta)
       return run()
