@@ -11,9 +11,9 @@ use touming_store::entity::{org, user};
 
 use crate::audit::{self, Actor, Entry};
 use crate::auth::Viewer;
+use crate::auth::lockout::{self, Claim};
 use crate::auth::login::normalize_username;
 use crate::auth::password::Verified;
-use crate::auth::lockout::{self, Claim};
 use crate::auth::session;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::state::AppState;

@@ -77,7 +77,13 @@ mod tests {
 
     #[test]
     fn common_passwords_in_disguise_are_refused() {
-        for common in ["Password1!", "Qwerty123!", "Admin@12345", "P@ssw0rd2025", "Welcome@2025"] {
+        for common in [
+            "Password1!",
+            "Qwerty123!",
+            "Admin@12345",
+            "P@ssw0rd2025",
+            "Welcome@2025",
+        ] {
             assert_eq!(
                 check_password(common, "someone"),
                 Err(PasswordPolicyError::TooCommon),

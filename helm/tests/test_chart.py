@@ -132,6 +132,13 @@ def check_set(path: pathlib.Path, chart: helm.Chart) -> None:
         problem(where, "Ingress does not follow ingress.enabled")
     if bool(kinds.get("ServiceMonitor")) != merged["serviceMonitor"]["enabled"]:
         problem(where, "ServiceMonitor does not follow serviceMonitor.enabled")
+    api_env = {e["name"]: e for e in container.get("env", [])}
+    for monitor in kinds.get("ServiceMonitor", []):
+        endpoint = monitor["spec"]["endpoints"][0]
+        credentials = endpoint.get("authorization", {}).get("credentials", {})
+        served = api_env.get("TOUMING_METRICS__TOKEN", {}).get("valueFrom", {}).get("secretKeyRef", {})
+        if not credentials or credentials != {"name": served.get("name"), "key": served.get("key")}:
+            problem(where, "the ServiceMonitor does not send the token the API's /metrics asks for")
     print(f"ok   {where}: {len(docs)} manifests ({', '.join(sorted(kinds))})")
 
 

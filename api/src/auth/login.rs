@@ -106,7 +106,12 @@ pub async fn login(
     let name = username.as_str();
     let failure = |reason: &'static str, answer: ApiError| async move {
         let locked = lockout::failed(db, name, attempt, auth).await?;
-        audit_failure(if locked.is_some() { "locked_now" } else { reason }).await?;
+        audit_failure(if locked.is_some() {
+            "locked_now"
+        } else {
+            reason
+        })
+        .await?;
         Err::<LoggedIn, _>(match locked {
             Some(until) => ApiError::Locked { until },
             None => answer,
@@ -128,7 +133,9 @@ pub async fn login(
     let mut recovery_codes = Vec::new();
     if second_factor::required(&user, auth) {
         match second_factor::check(db, &user, credentials.code).await {
-            Ok(Checked::Passed { recovery_codes: new }) => recovery_codes = new,
+            Ok(Checked::Passed {
+                recovery_codes: new,
+            }) => recovery_codes = new,
             Ok(Checked::Wrong) => return failure("wrong_second_factor", BAD_SECOND_FACTOR).await,
             // Asked for the second factor: the attempt stays counted until one passes.
             Err(asked) => return Err(asked),

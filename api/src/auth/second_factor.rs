@@ -28,7 +28,8 @@ const RECOVERY_CODES: usize = 10;
 
 /// Whether `user` must give a second factor to sign in.
 pub fn required(user: &user::Model, config: &AuthConfig) -> bool {
-    user.totp_secret.is_some() || (config.require_second_factor && user.roles().contains(&Role::Admin))
+    user.totp_secret.is_some()
+        || (config.require_second_factor && user.roles().contains(&Role::Admin))
 }
 
 /// What a secret looks like to an authenticator app.

@@ -8,8 +8,8 @@ use touming_domain::Role as DomainRole;
 use touming_store::entity::{audit_event, user};
 
 use super::context::ContextExt;
-use super::search;
 use super::page::{Order, Page, PageArgs, list_complexity, page};
+use super::search;
 use super::types::{AuditEvent, Org, Role, Session, User, Viewer};
 use crate::audit::{self, Entry};
 use crate::auth::{login, session};
@@ -55,7 +55,10 @@ impl IdentityQuery {
         if let Some(search) = search::term(search)? {
             select = select.filter(
                 Condition::any()
-                    .add(search::contains(user::Column::Username, &search.to_lowercase()))
+                    .add(search::contains(
+                        user::Column::Username,
+                        &search.to_lowercase(),
+                    ))
                     .add(search::contains(user::Column::DisplayName, &search)),
             );
         }

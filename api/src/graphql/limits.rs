@@ -35,10 +35,8 @@ impl Extension for StringLimit {
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
         if let Some(field) = too_long(&document, variables, self.max_chars) {
-            let error = ApiError::field(
-                field,
-                format!("内容过长（最多 {} 个字符）", self.max_chars),
-            );
+            let error =
+                ApiError::field(field, format!("内容过长（最多 {} 个字符）", self.max_chars));
             let mut server_error = ServerError::new(error.to_string(), None);
             server_error.source = Some(Arc::new(error));
             return Err(server_error);
@@ -73,9 +71,7 @@ fn too_long(document: &ExecutableDocument, variables: &Variables, max: usize) ->
                     }
                     sets.push(&field.node.selection_set.node);
                 }
-                Selection::InlineFragment(fragment) => {
-                    sets.push(&fragment.node.selection_set.node)
-                }
+                Selection::InlineFragment(fragment) => sets.push(&fragment.node.selection_set.node),
                 Selection::FragmentSpread(_) => {}
             }
         }
@@ -126,10 +122,16 @@ mod tests {
 
     #[test]
     fn names_the_argument_however_the_string_arrives() {
-        assert_eq!(check("{ a(x: \"123456\") }", serde_json::json!({})), Some("x".into()));
+        assert_eq!(
+            check("{ a(x: \"123456\") }", serde_json::json!({})),
+            Some("x".into())
+        );
         assert_eq!(check("{ a(x: \"12345\") }", serde_json::json!({})), None);
         assert_eq!(
-            check("query($v: String) { a { b(search: $v) } }", serde_json::json!({ "v": "abcdef" })),
+            check(
+                "query($v: String) { a { b(search: $v) } }",
+                serde_json::json!({ "v": "abcdef" })
+            ),
             Some("search".into())
         );
         assert_eq!(
@@ -140,9 +142,16 @@ mod tests {
             Some("answers[1].note".into())
         );
         assert_eq!(
-            check("{ ...F } fragment F on Q { a(input: { t: \"xxxxxxx\" }) }", serde_json::json!({})),
+            check(
+                "{ ...F } fragment F on Q { a(input: { t: \"xxxxxxx\" }) }",
+                serde_json::json!({})
+            ),
             Some("input.t".into())
         );
-        assert_eq!(check("{ a(x: \"中文五个字\") }", serde_json::json!({})), None, "characters, not bytes");
+        assert_eq!(
+            check("{ a(x: \"中文五个字\") }", serde_json::json!({})),
+            None,
+            "characters, not bytes"
+        );
     }
 }

@@ -70,10 +70,16 @@ impl Extension for Measurement {
                     OperationType::Mutation => registry.mutation_type.as_deref(),
                     OperationType::Subscription => registry.subscription_type.as_deref(),
                 };
-                let field = op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
-                    Selection::Field(f) => Some(f.node.name.node.as_str()),
-                    _ => None,
-                });
+                let field = op
+                    .node
+                    .selection_set
+                    .node
+                    .items
+                    .iter()
+                    .find_map(|s| match &s.node {
+                        Selection::Field(f) => Some(f.node.name.node.as_str()),
+                        _ => None,
+                    });
                 let known = root
                     .and_then(|root| registry.types.get(root))
                     .zip(field)

@@ -7,8 +7,8 @@ use touming_store::entity::org;
 use touming_store::stored;
 
 use super::context::ContextExt;
-use super::search;
 use super::page::{Order, Page, PageArgs, list_complexity, page};
+use super::search;
 use super::types::{Org, OrgKind};
 use crate::graphql::scalars::parse_id;
 use crate::orgs::{self, NewOrg};
@@ -52,7 +52,10 @@ impl OrgQuery {
             select = select.filter(
                 Condition::any()
                     .add(search::contains(org::Column::Name, &search))
-                    .add(search::starts_with(org::Column::Code, &search.to_uppercase())),
+                    .add(search::starts_with(
+                        org::Column::Code,
+                        &search.to_uppercase(),
+                    )),
             );
         }
         Ok(page(

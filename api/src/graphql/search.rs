@@ -1,8 +1,8 @@
 //! The `search` argument of lists: bounded, and matched literally — `%` and `_` are
 //! the characters a user typed, not wildcards.
 
-use sea_orm::sea_query::{LikeExpr, SimpleExpr};
 use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{LikeExpr, SimpleExpr};
 
 use crate::error::{ApiError, ApiResult};
 

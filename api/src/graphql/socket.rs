@@ -41,10 +41,9 @@ impl Extension for SocketSessions {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        if let (Some(socket), Some(state)) = (
-            ctx.data_opt::<SocketSession>(),
-            ctx.data_opt::<AppState>(),
-        ) {
+        if let (Some(socket), Some(state)) =
+            (ctx.data_opt::<SocketSession>(), ctx.data_opt::<AppState>())
+        {
             // An operation is the user at work: this check postpones the idle timeout.
             session::resolve(&state.db, &socket.token, None, &state.config.auth)
                 .await
@@ -68,7 +67,7 @@ impl Extension for SocketSessions {
 }
 
 enum Wake {
-    Item(Response),
+    Item(Box<Response>),
     Check,
     Done,
 }
@@ -80,7 +79,7 @@ fn guarded<'s>(
     state: AppState,
 ) -> BoxStream<'s, Response> {
     let items = stream
-        .map(Wake::Item)
+        .map(|response| Wake::Item(Box::new(response)))
         .chain(stream::once(async { Wake::Done }));
     let ticks = stream::unfold(tokio::time::interval(RECHECK), |mut interval| async move {
         interval.tick().await;
@@ -102,7 +101,7 @@ fn guarded<'s>(
                 let item = match wakes.next().await? {
                     Wake::Done => return None,
                     Wake::Check => None,
-                    Wake::Item(response) => Some(response),
+                    Wake::Item(response) => Some(*response),
                 };
                 let config = &state.config.auth;
                 if let Err(e) = session::check_live(&state.db, &socket.token, config).await {

@@ -39,8 +39,7 @@ pub async fn login(
         password: &credentials.password,
         code: credentials.code.as_deref(),
     };
-    match login::login(state.authenticator(), offered, Some(ip)).await
-    {
+    match login::login(state.authenticator(), offered, Some(ip)).await {
         Ok(logged_in) => {
             let max_age = state.config.auth.session_absolute_hours * 3600;
             let secure = if state.config.auth.cookie_secure {
@@ -101,7 +100,8 @@ pub fn error_response(error: ApiError) -> Response {
         _ => StatusCode::BAD_REQUEST,
     };
     let mut body = json!({ "code": error.code(), "message": error.to_string() });
-    if let (Some(body), serde_json::Value::Object(details)) = (body.as_object_mut(), error.details())
+    if let (Some(body), serde_json::Value::Object(details)) =
+        (body.as_object_mut(), error.details())
     {
         for (key, value) in details {
             body.entry(key).or_insert(value);

@@ -25,7 +25,13 @@ pub fn check_graphql(headers: &HeaderMap, public_origin: &str) -> ApiResult<()> 
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     match content_type.as_str() {
         "application/json" | "application/graphql-response+json" => Ok(()),
@@ -85,7 +91,10 @@ mod tests {
         let json = headers(&[cookie, ("content-type", "application/json; charset=utf-8")]);
         assert!(check_graphql(&json, "").is_ok());
         let plain = headers(&[cookie, ("content-type", "text/plain")]);
-        assert!(matches!(check_graphql(&plain, ""), Err(ApiError::CrossSite)));
+        assert!(matches!(
+            check_graphql(&plain, ""),
+            Err(ApiError::CrossSite)
+        ));
         let form = headers(&[cookie, ("content-type", "multipart/form-data; boundary=x")]);
         assert!(check_graphql(&form, "").is_err());
         let upload = headers(&[
@@ -94,17 +103,33 @@ mod tests {
             (PREFLIGHT_HEADER, "true"),
         ]);
         assert!(check_graphql(&upload, "").is_ok());
-        let bearer = headers(&[(AUTHORIZATION.as_str(), "Bearer t"), ("content-type", "text/plain")]);
-        assert!(check_graphql(&bearer, "").is_ok(), "not a browser's ambient credential");
+        let bearer = headers(&[
+            (AUTHORIZATION.as_str(), "Bearer t"),
+            ("content-type", "text/plain"),
+        ]);
+        assert!(
+            check_graphql(&bearer, "").is_ok(),
+            "not a browser's ambient credential"
+        );
     }
 
     #[test]
     fn the_origin_must_be_ours() {
         let cookie = (COOKIE.as_str(), "touming_session=abc");
         let json = ("content-type", "application/json");
-        let same = headers(&[cookie, json, ("host", "gov.cn:8080"), ("origin", "http://gov.cn:8080")]);
+        let same = headers(&[
+            cookie,
+            json,
+            ("host", "gov.cn:8080"),
+            ("origin", "http://gov.cn:8080"),
+        ]);
         assert!(check_graphql(&same, "").is_ok());
-        let other = headers(&[cookie, json, ("host", "gov.cn:8080"), ("origin", "http://evil.gov.cn")]);
+        let other = headers(&[
+            cookie,
+            json,
+            ("host", "gov.cn:8080"),
+            ("origin", "http://evil.gov.cn"),
+        ]);
         assert!(check_graphql(&other, "").is_err());
         let configured = headers(&[cookie, json, ("origin", "https://touming.gov.cn")]);
         assert!(check_graphql(&configured, "https://touming.gov.cn/").is_ok());

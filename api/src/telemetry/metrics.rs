@@ -64,6 +64,8 @@ impl Metrics {
         self.requests
             .with_label_values(&[operation, if ok { "ok" } else { "error" }])
             .inc();
-        self.latency.with_label_values(&[operation]).observe(seconds);
+        self.latency
+            .with_label_values(&[operation])
+            .observe(seconds);
     }
 }

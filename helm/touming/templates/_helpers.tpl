@@ -36,6 +36,13 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ .Values.secrets.existingSecret | quote }}
       key: {{ .Values.secrets.redisUrlKey | quote }}
+{{- if .Values.serviceMonitor.enabled }}
+- name: TOUMING_METRICS__TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.existingSecret | quote }}
+      key: {{ .Values.secrets.metricsTokenKey | quote }}
+{{- end }}
 {{- end -}}
 
 {{- define "touming.volumes" -}}

@@ -42,13 +42,21 @@ async fn a_deactivated_user_is_out_at_once_and_signs_in_like_a_wrong_password() 
         .await;
     assert_eq!(off["data"]["deactivateUser"]["active"], false, "{off}");
     let me = app.graphql(Some(&filler), ME, json!({})).await;
-    assert_eq!(error_code(&me), Some("UNAUTHENTICATED"), "the token stopped working");
+    assert_eq!(
+        error_code(&me),
+        Some("UNAUTHENTICATED"),
+        "the token stopped working"
+    );
 
     let switched_off = app
         .graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD }))
         .await;
     let wrong = app
-        .graphql(None, LOGIN, json!({ "u": "210103-filler", "p": "Wrong#2025pass" }))
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "u": "210103-filler", "p": "Wrong#2025pass" }),
+        )
         .await;
     assert_eq!(error_code(&switched_off), Some("UNAUTHENTICATED"));
     assert_eq!(
@@ -56,7 +64,8 @@ async fn a_deactivated_user_is_out_at_once_and_signs_in_like_a_wrong_password() 
         "the same answer as a wrong password"
     );
     assert_eq!(
-        app.count_where("audit_event", "action = 'user.deactivate'").await,
+        app.count_where("audit_event", "action = 'user.deactivate'")
+            .await,
         1
     );
 
@@ -82,8 +91,12 @@ async fn an_admin_lifts_a_lock_and_replaces_a_forgotten_password() {
     let admin = world.login(&app, &world.heping, Role::Admin).await;
     let filler = world.login(&app, &world.heping, Role::Filler).await;
     for _ in 0..5 {
-        app.graphql(None, LOGIN, json!({ "u": "210102-filler", "p": "Wrong#2025pass" }))
-            .await;
+        app.graphql(
+            None,
+            LOGIN,
+            json!({ "u": "210102-filler", "p": "Wrong#2025pass" }),
+        )
+        .await;
     }
     let locked = app
         .graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD }))
@@ -97,28 +110,43 @@ async fn an_admin_lifts_a_lock_and_replaces_a_forgotten_password() {
             json!({ "id": id }),
         )
         .await;
-    assert_eq!(unlocked["data"]["unlockUser"]["username"], "210102-filler", "{unlocked}");
+    assert_eq!(
+        unlocked["data"]["unlockUser"]["username"], "210102-filler",
+        "{unlocked}"
+    );
     let in_again = app
         .graphql(None, LOGIN, json!({ "u": "210102-filler", "p": PASSWORD }))
         .await;
     assert!(in_again["data"]["login"]["token"].is_string(), "{in_again}");
 
-    const RESET: &str = "mutation($id: ID!, $p: String!) { resetPassword(id: $id, newPassword: $p) { username } }";
+    const RESET: &str =
+        "mutation($id: ID!, $p: String!) { resetPassword(id: $id, newPassword: $p) { username } }";
     let weak = app
         .graphql(Some(&admin), RESET, json!({ "id": id, "p": "Password1!" }))
         .await;
     assert_eq!(error_fields(&weak), vec!["newPassword"], "{weak}");
     let reset = app
-        .graphql(Some(&admin), RESET, json!({ "id": id, "p": "Fresh#2026password" }))
+        .graphql(
+            Some(&admin),
+            RESET,
+            json!({ "id": id, "p": "Fresh#2026password" }),
+        )
         .await;
-    assert_eq!(reset["data"]["resetPassword"]["username"], "210102-filler", "{reset}");
+    assert_eq!(
+        reset["data"]["resetPassword"]["username"], "210102-filler",
+        "{reset}"
+    );
     assert_eq!(
         error_code(&app.graphql(Some(&filler), ME, json!({})).await),
         Some("UNAUTHENTICATED"),
         "the old sessions ended"
     );
     let new = app
-        .graphql(None, LOGIN, json!({ "u": "210102-filler", "p": "Fresh#2026password" }))
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "u": "210102-filler", "p": "Fresh#2026password" }),
+        )
         .await;
     assert!(new["data"]["login"]["token"].is_string(), "{new}");
     app.stop().await;

@@ -812,7 +812,10 @@ async fn with_statements(app: &TestApp, token: &str, query: &str, vars: Value) -
         .send()
         .await
         .unwrap();
-    let n = response.headers()["x-sql-statements"].to_str().unwrap().to_owned();
+    let n = response.headers()["x-sql-statements"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     (n, response.json().await.unwrap())
 }
 
@@ -830,15 +833,27 @@ async fn another_provinces_version_costs_what_a_missing_one_costs() {
             published_style("目录", &clean_rows()),
         )
         .await;
-    let theirs = imported["data"]["importCatalogue"]["id"].as_str().unwrap().to_owned();
+    let theirs = imported["data"]["importCatalogue"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let fujian = world.login(&app, &world.fujian, Role::Admin).await;
     let builtin = app.graphql(Some(&fujian), CATALOGUES, json!({})).await["data"]["catalogues"][0]
         ["versions"][0]["id"]
         .clone();
     let cases = [
-        ("query($id: ID!) { catalogueVersion(id: $id) { id } }", "catalogueVersion"),
-        ("query($id: ID!, $b: ID!) { catalogueDiff(fromId: $id, toId: $b) { unchanged } }", "catalogueDiff"),
-        ("mutation($id: ID!) { publishCatalogueVersion(id: $id) { id } }", "publishCatalogueVersion"),
+        (
+            "query($id: ID!) { catalogueVersion(id: $id) { id } }",
+            "catalogueVersion",
+        ),
+        (
+            "query($id: ID!, $b: ID!) { catalogueDiff(fromId: $id, toId: $b) { unchanged } }",
+            "catalogueDiff",
+        ),
+        (
+            "mutation($id: ID!) { publishCatalogueVersion(id: $id) { id } }",
+            "publishCatalogueVersion",
+        ),
         (
             "mutation($id: ID!) { createRound(input: { title: \"试探\", periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", deadline: \"2027-01-20\", catalogues: [{ orgKind: COUNTY, versionId: $id }] }) { id } }",
             "createRound",
@@ -852,7 +867,10 @@ async fn another_provinces_version_costs_what_a_missing_one_costs() {
         let (real, real_answer) = with_statements(&app, &fujian, query, vars(&theirs)).await;
         let (missing, missing_answer) =
             with_statements(&app, &fujian, query, vars("987654321")).await;
-        assert_eq!(real, missing, "{name}: statements tell a real id from a missing one");
+        assert_eq!(
+            real, missing,
+            "{name}: statements tell a real id from a missing one"
+        );
         assert_eq!(
             real_answer, missing_answer,
             "{name}: the answers tell them apart"

@@ -17,7 +17,10 @@ async fn browser_cookie(app: &TestApp, username: &str) -> String {
         .send()
         .await
         .unwrap();
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
@@ -42,7 +45,11 @@ async fn a_form_shaped_cookie_request_is_refused_and_changes_nothing() {
     World::build(&app).await;
     let cookie = browser_cookie(&app, "210102-filler").await;
     let body = json!({ "query": "mutation { logout }" }).to_string();
-    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
         let response = app
             .client
             .post(app.url("/graphql"))
@@ -116,7 +123,10 @@ async fn a_socket_handshake_from_another_origin_is_refused() {
     let cookie = browser_cookie(&app, "210102-filler").await;
     let foreign = Socket::open(
         &app,
-        &[("cookie", &cookie), ("origin", "http://other.example.gov.cn")],
+        &[
+            ("cookie", &cookie),
+            ("origin", "http://other.example.gov.cn"),
+        ],
     )
     .await;
     assert!(foreign.is_err(), "a foreign origin's socket connected");
@@ -125,8 +135,13 @@ async fn a_socket_handshake_from_another_origin_is_refused() {
         .await
         .expect("our own page connects");
     socket.init(json!({})).await;
-    let me = socket.run("1", "{ me { user { username } } }", json!({})).await;
-    assert_eq!(me["payload"]["data"]["me"]["user"]["username"], "210102-filler", "{me}");
+    let me = socket
+        .run("1", "{ me { user { username } } }", json!({}))
+        .await;
+    assert_eq!(
+        me["payload"]["data"]["me"]["user"]["username"], "210102-filler",
+        "{me}"
+    );
     app.stop().await;
 }
 

@@ -109,7 +109,10 @@ async fn a_sixty_thousand_character_search_is_a_validation_error_naming_it() {
         assert_eq!(error_fields(&r), vec!["search"]);
     }
     // Written into the document instead of a variable: the same answer.
-    let inline = format!("{{ orgs(search: \"{}\") {{ totalCount }} }}", "a".repeat(60_000));
+    let inline = format!(
+        "{{ orgs(search: \"{}\") {{ totalCount }} }}",
+        "a".repeat(60_000)
+    );
     let r = app.graphql(Some(&token), &inline, json!({})).await;
     assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
     assert_eq!(error_fields(&r), vec!["search"]);
@@ -152,7 +155,11 @@ async fn a_search_for_percent_or_underscore_finds_only_those_characters() {
         assert_eq!(r["data"]["users"]["totalCount"], 0, "{wildcard}: {r}");
     }
     let r = app
-        .graphql(Some(&token), "{ orgs(search: \"人民医院\") { totalCount } }", json!({}))
+        .graphql(
+            Some(&token),
+            "{ orgs(search: \"人民医院\") { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(r["data"]["orgs"]["totalCount"], 1, "{r}");
     app.stop().await;
@@ -173,6 +180,9 @@ async fn a_body_that_is_not_json_gets_a_graphql_error_with_a_code() {
     let body: serde_json::Value = response.json().await.expect("a JSON body");
     assert_eq!(error_code(&body), Some("VALIDATION"), "{body}");
     assert_eq!(error_fields(&body), vec!["body"]);
-    assert!(!body.to_string().contains("Error("), "no Rust debug text: {body}");
+    assert!(
+        !body.to_string().contains("Error("),
+        "no Rust debug text: {body}"
+    );
     app.stop().await;
 }

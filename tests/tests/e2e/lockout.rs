@@ -37,7 +37,10 @@ async fn twenty_simultaneous_guesses_lock_the_account_at_the_sixth() {
         async move { login(app, "210102-filler", &password).await }
     });
     let answers = join_all(guesses).await;
-    let codes: Vec<_> = answers.iter().map(|a| error_code(a).unwrap_or("?")).collect();
+    let codes: Vec<_> = answers
+        .iter()
+        .map(|a| error_code(a).unwrap_or("?"))
+        .collect();
     let wrong = codes.iter().filter(|c| **c == "UNAUTHENTICATED").count();
     let locked = codes.iter().filter(|c| **c == "LOCKED").count();
     assert_eq!((wrong, locked), (4, 16), "{codes:?}");
@@ -97,10 +100,17 @@ async fn known_and_unknown_names_both_lock_after_five_failures() {
         }
         answers.push(codes);
     }
-    let expected: Vec<Option<String>> = ["UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "LOCKED", "LOCKED"]
-        .iter()
-        .map(|c| Some(c.to_string()))
-        .collect();
+    let expected: Vec<Option<String>> = [
+        "UNAUTHENTICATED",
+        "UNAUTHENTICATED",
+        "UNAUTHENTICATED",
+        "UNAUTHENTICATED",
+        "LOCKED",
+        "LOCKED",
+    ]
+    .iter()
+    .map(|c| Some(c.to_string()))
+    .collect();
     assert_eq!(answers[0], expected, "a real user");
     assert_eq!(answers[1], expected, "a name nobody has answers the same");
     app.stop().await;
@@ -111,7 +121,8 @@ async fn wrong_old_passwords_are_guesses_too() {
     let app = spawn_app_with(|c| c.auth.login_attempts_per_minute = 100).await;
     let world = World::build(&app).await;
     let token = world.login(&app, &world.heping, Role::Filler).await;
-    const CHANGE: &str = "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) }";
+    const CHANGE: &str =
+        "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) }";
     let mut codes = Vec::new();
     for i in 0..6 {
         let r = app
@@ -125,12 +136,23 @@ async fn wrong_old_passwords_are_guesses_too() {
     }
     assert_eq!(
         codes,
-        ["VALIDATION", "VALIDATION", "VALIDATION", "VALIDATION", "LOCKED", "LOCKED"],
+        [
+            "VALIDATION",
+            "VALIDATION",
+            "VALIDATION",
+            "VALIDATION",
+            "LOCKED",
+            "LOCKED"
+        ],
         "the fifth wrong old password locks the name"
     );
     // Locked means locked: even the right old password, and a fresh sign-in, wait.
     let right = app
-        .graphql(Some(&token), CHANGE, json!({ "o": PASSWORD, "n": "Fresh#2026password" }))
+        .graphql(
+            Some(&token),
+            CHANGE,
+            json!({ "o": PASSWORD, "n": "Fresh#2026password" }),
+        )
         .await;
     assert_eq!(error_code(&right), Some("LOCKED"), "{right}");
     let again = login(&app, "210102-filler", PASSWORD).await;

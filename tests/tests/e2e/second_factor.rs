@@ -38,10 +38,19 @@ async fn an_admin_enrols_at_sign_in_and_then_always_needs_a_code() {
 
     // The right password alone: no session, the secret to enrol with.
     let first = login(&app, admin, None).await;
-    assert_eq!(error_code(&first), Some("SECOND_FACTOR_ENROLMENT"), "{first}");
+    assert_eq!(
+        error_code(&first),
+        Some("SECOND_FACTOR_ENROLMENT"),
+        "{first}"
+    );
     assert!(first["data"].is_null() || first["data"]["login"].is_null());
-    let secret = first["errors"][0]["extensions"]["secret"].as_str().unwrap().to_owned();
-    let url = first["errors"][0]["extensions"]["otpauthUrl"].as_str().unwrap();
+    let secret = first["errors"][0]["extensions"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = first["errors"][0]["extensions"]["otpauthUrl"]
+        .as_str()
+        .unwrap();
     assert!(url.starts_with("otpauth://totp/"), "{url}");
     assert!(url.contains(&secret), "{url}");
     assert_eq!(app.count("session").await, 0);
@@ -60,21 +69,31 @@ async fn an_admin_enrols_at_sign_in_and_then_always_needs_a_code() {
         .collect();
     assert_eq!(recovery.len(), 10);
     assert_eq!(
-        app.count_where("recovery_code", "code_hash LIKE '%-%'").await,
+        app.count_where("recovery_code", "code_hash LIKE '%-%'")
+            .await,
         0,
         "stored as digests"
     );
 
     // From now on the password alone is not enough, and a code is good once.
     let password_only = login(&app, admin, None).await;
-    assert_eq!(error_code(&password_only), Some("SECOND_FACTOR_REQUIRED"), "{password_only}");
+    assert_eq!(
+        error_code(&password_only),
+        Some("SECOND_FACTOR_REQUIRED"),
+        "{password_only}"
+    );
     let replayed = login(&app, admin, Some(&code)).await;
     assert_eq!(error_code(&replayed), Some("UNAUTHENTICATED"), "{replayed}");
 
     // A recovery code stands in for the phone, once.
     let rescued = login(&app, admin, Some(&recovery[0])).await;
     assert!(rescued["data"]["login"]["token"].is_string(), "{rescued}");
-    assert!(rescued["data"]["login"]["recoveryCodes"].as_array().unwrap().is_empty());
+    assert!(
+        rescued["data"]["login"]["recoveryCodes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let reused = login(&app, admin, Some(&recovery[0])).await;
     assert_eq!(error_code(&reused), Some("UNAUTHENTICATED"), "{reused}");
 
@@ -90,17 +109,31 @@ async fn wrong_second_factors_count_towards_the_lock() {
     World::build(&app).await;
     let admin = "210100-admin";
     let first = login(&app, admin, None).await;
-    let secret = first["errors"][0]["extensions"]["secret"].as_str().unwrap().to_owned();
+    let secret = first["errors"][0]["extensions"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let enrolled = login(&app, admin, Some(&code_now(&secret, admin))).await;
     assert!(enrolled["data"]["login"]["token"].is_string(), "{enrolled}");
 
     let mut codes = Vec::new();
     for _ in 0..6 {
-        codes.push(error_code(&login(&app, admin, Some("000000")).await).unwrap_or("?").to_owned());
+        codes.push(
+            error_code(&login(&app, admin, Some("000000")).await)
+                .unwrap_or("?")
+                .to_owned(),
+        );
     }
     assert_eq!(
         codes,
-        ["UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "LOCKED", "LOCKED"]
+        [
+            "UNAUTHENTICATED",
+            "UNAUTHENTICATED",
+            "UNAUTHENTICATED",
+            "UNAUTHENTICATED",
+            "LOCKED",
+            "LOCKED"
+        ]
     );
     app.stop().await;
 }

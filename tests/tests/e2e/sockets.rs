@@ -26,11 +26,17 @@ async fn a_logged_out_socket_is_refused_its_next_operation() {
     assert_eq!(out["data"]["logout"], true);
 
     let query = socket.run("2", ME, json!({})).await;
-    assert_eq!(socket_error_code(&query), Some("UNAUTHENTICATED"), "{query}");
-    let mutation = socket
-        .run("3", "mutation { logout }", json!({}))
-        .await;
-    assert_eq!(socket_error_code(&mutation), Some("UNAUTHENTICATED"), "{mutation}");
+    assert_eq!(
+        socket_error_code(&query),
+        Some("UNAUTHENTICATED"),
+        "{query}"
+    );
+    let mutation = socket.run("3", "mutation { logout }", json!({})).await;
+    assert_eq!(
+        socket_error_code(&mutation),
+        Some("UNAUTHENTICATED"),
+        "{mutation}"
+    );
     app.stop().await;
 }
 
@@ -46,7 +52,11 @@ async fn an_idle_socket_session_ends_like_any_other() {
     ))
     .await;
     let query = socket.run("1", ME, json!({})).await;
-    assert_eq!(socket_error_code(&query), Some("UNAUTHENTICATED"), "{query}");
+    assert_eq!(
+        socket_error_code(&query),
+        Some("UNAUTHENTICATED"),
+        "{query}"
+    );
     app.stop().await;
 }
 
@@ -56,7 +66,11 @@ async fn an_open_subscription_ends_when_its_user_is_switched_off() {
     let world = World::build(&app).await;
     let admin = world.login(&app, &world.liaoning, Role::Admin).await;
     let version = app
-        .graphql(Some(&admin), "{ catalogues { code versions { id } } }", json!({}))
+        .graphql(
+            Some(&admin),
+            "{ catalogues { code versions { id } } }",
+            json!({}),
+        )
         .await["data"]["catalogues"][0]["versions"][0]["id"]
         .clone();
     let kind = app
@@ -103,8 +117,15 @@ async fn an_open_subscription_ends_when_its_user_is_switched_off() {
     assert_eq!(off["data"]["deactivateUser"]["active"], false, "{off}");
 
     // No figure changed: what arrives is the end of the session, at once.
-    let ended = socket.receive().await.expect("the subscription hears of it");
+    let ended = socket
+        .receive()
+        .await
+        .expect("the subscription hears of it");
     assert_eq!(ended["id"], "live");
-    assert_eq!(socket_error_code(&ended), Some("UNAUTHENTICATED"), "{ended}");
+    assert_eq!(
+        socket_error_code(&ended),
+        Some("UNAUTHENTICATED"),
+        "{ended}"
+    );
     app.stop().await;
 }
