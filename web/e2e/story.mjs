@@ -17,6 +17,12 @@ const browser = await chromium.launch({
 })
 const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true })
 page.setDefaultTimeout(20_000)
+// The Content-Security-Policy must not cost the application anything: any violation
+// the browser reports fails the story.
+const violations = []
+page.on('console', (message) => {
+  if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(message.text())) violations.push(message.text())
+})
 const step = (text) => console.log(`· ${text}`)
 /** Waits for loading overlays to go, then photographs the top of the page. */
 async function shot(name) {
@@ -197,6 +203,28 @@ try {
   await page.getByLabel('搜索').fill('story-reviewer')
   await page.getByLabel('搜索').press('Enter')
   await page.locator('.el-table__row', { hasText: 'story-reviewer' }).waitFor()
+
+  step('the admin switches the new account off; the list shows what the server holds')
+  const row = page.locator('.el-table__row', { hasText: 'story-reviewer' })
+  await row.getByText('在用').waitFor()
+  await row.getByRole('button', { name: '管理' }).click()
+  const manage = page.getByRole('dialog', { name: /账号管理/ })
+  await manage.getByRole('button', { name: '停用账号' }).click()
+  await page.locator('.el-popconfirm').getByRole('button', { name: '确定' }).click()
+  await manage.getByText('已停用 story-reviewer').waitFor()
+  await page.keyboard.press('Escape')
+  await row.getByText('已停用').waitFor()
+  const server = await page.evaluate(async () => {
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ users(search: "story-reviewer") { nodes { username active } } }' }),
+    })
+    return (await response.json()).data.users.nodes
+  })
+  check(server.length === 1 && server[0].active === false, `the server says ${JSON.stringify(server)}`)
+  await shot('14-account-deactivated')
+  check(violations.length === 0, `Content-Security-Policy violations: ${violations.join(' | ')}`)
   console.log('story passed')
 } catch (e) {
   await page.screenshot({ path: `${shots}failure.png` }).catch(() => {})

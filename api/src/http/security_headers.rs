@@ -1,8 +1,9 @@
 //! Headers on every response that tell browsers to trust nothing but our own files:
 //! no MIME sniffing (an uploaded evidence file is never run as a script), and for the
 //! web application a Content-Security-Policy that allows only same-origin scripts,
-//! connections and frames of nobody. Styles may be inline: Element Plus and ECharts
-//! set them at run time. GraphiQL (`GET /graphql`, a developer's page that loads its
+//! connections, no inline code or styles (Vue, Element Plus and ECharts style through
+//! the CSSOM, which the policy allows; the browser story fails on any violation), and
+//! frames of nobody. GraphiQL (`GET /graphql`, a developer's page that loads its
 //! scripts from a CDN) gets no policy.
 
 use axum::extract::Request;
@@ -14,7 +15,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub const CONTENT_SECURITY: &str = "default-src 'self'; script-src 'self'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+style-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; \
 connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
 frame-ancestors 'none'";
 
