@@ -143,12 +143,14 @@ pub async fn login(
     }
 
     lockout::succeeded(db, &username).await?;
-    let txn = db.begin().await?;
-    // Re-read: enrolling just now changed the row.
+    // Re-read: enrolling just now changed the row. Outside the transaction: on SQLite a
+    // transaction that reads first and writes later fails at once ("locked", not
+    // waited for) when another connection wrote in between.
     let user = user::Entity::find_by_id(user.id)
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or(BAD_CREDENTIALS)?;
+    let txn = db.begin().await?;
     let user = match verified {
         Verified::YesRehash(hash) => {
             let mut active = user.into_active_model();
