@@ -57,6 +57,81 @@ async function heping(roundUrl) {
   return (await row.locator('td').nth(2).innerText()).trim()
 }
 
+const fmt = (v) => (v === null || v === undefined ? '—' : v.toFixed(1))
+const pct = (v) => (v === null || v === undefined ? '—' : `${Math.round(v)}%`)
+
+/**
+ * Every figure of the comparison page on screen — summary, ranking rows, the most
+ * failed items, the heat-map cells — equals what the API returns for the same round,
+ * region and level, formatted as the page formats it.
+ */
+async function comparisonMatchesApi(label) {
+  // The page may still show the previous view for a moment after a switch.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await comparisonMatchesApiOnce(label)
+    } catch (e) {
+      if (attempt === 10) throw e
+      await page.waitForTimeout(500)
+    }
+  }
+}
+
+async function comparisonMatchesApiOnce(label) {
+  const root = page.locator('[data-round][data-parent]')
+  await page.locator('[data-test="ranking"] .el-table__row').first().waitFor()
+  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {})
+  const round = await root.getAttribute('data-round')
+  const parent = await root.getAttribute('data-parent')
+  const level = await root.getAttribute('data-level')
+  const api = await page.evaluate(
+    async ([round, parent, kind]) => {
+      const query = `query($r: ID!, $p: ID!, $k: OrgKind) { comparison(roundId: $r, parentId: $p, childKind: $k) {
+        summary { composite coverage { expected submitted } }
+        rows { org { name } composite rank coverage { expected submitted } rectification { rate } }
+        heatMap { categories rows { org { name } cells } }
+        failedItems(first: 10) { item { code } checked failed failureRate } } }`
+      const response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { r: round, p: parent, k: kind } }),
+      })
+      return (await response.json()).data.comparison
+    },
+    [round, parent, level === 'counties' ? 'COUNTY' : null],
+  )
+  const text = async (selector) => (await page.locator(selector).innerText()).trim()
+  check((await text('[data-test="summary-composite"]')) === fmt(api.summary.composite), `${label}: summary composite`)
+  check(
+    (await text('[data-test="summary-coverage"]')) === `${api.summary.coverage.submitted}/${api.summary.coverage.expected}`,
+    `${label}: summary coverage`,
+  )
+  const shown = await page.locator('[data-test="ranking"] .el-table__body tr.el-table__row').evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.innerText.trim())),
+  )
+  check(shown.length === api.rows.length, `${label}: ${shown.length} rows shown, the API has ${api.rows.length}`)
+  api.rows.forEach((row, i) => {
+    const [rank, name, composite, , coverage, , rectification] = shown[i]
+    const expected = [String(row.rank ?? ''), row.org.name, fmt(row.composite), `${row.coverage.submitted}/${row.coverage.expected}`, row.rectification ? pct(row.rectification.rate) : '—']
+    const actual = [rank, name, composite, coverage, rectification]
+    check(JSON.stringify(actual) === JSON.stringify(expected), `${label}: row ${i + 1} shows ${JSON.stringify(actual)}, the API says ${JSON.stringify(expected)}`)
+  })
+  const failed = await page.locator('[data-test="failed-items"] .el-table__body tr.el-table__row').evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.innerText.trim())),
+  )
+  check(failed.length === api.failedItems.length, `${label}: failed items`)
+  api.failedItems.forEach((f, i) => {
+    const expected = `${f.failed}/${f.checked}（${pct(f.failureRate)}）`
+    check(failed[i][0] === f.item.code && failed[i][2] === expected, `${label}: failed item ${f.item.code} shows ${failed[i][2]}, the API says ${expected}`)
+  })
+  const cells = await page.locator('[data-test="heat-table"] tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('th').textContent.trim(), ...[...r.querySelectorAll('td')].map((td) => td.textContent.trim())]),
+  )
+  const expectedCells = api.heatMap.rows.map((r) => [r.org.name, ...r.cells.map(fmt)])
+  check(JSON.stringify(cells) === JSON.stringify(expectedCells), `${label}: heat-map cells ${JSON.stringify(cells).slice(0, 200)} ≠ ${JSON.stringify(expectedCells).slice(0, 200)}`)
+  step(`${label}: ${api.rows.length} rows, ${api.failedItems.length} failed items, ${cells.length}×${api.heatMap.categories.length} heat cells equal the API's`)
+}
+
 try {
   step('a wrong password is refused with the server’s words')
   await page.goto(`${base}/login`)
@@ -163,6 +238,10 @@ try {
   }
   step(`和平区 after: ${after}`)
   check(after !== before && after !== '—', `the county's figure did not move (${before} → ${after})`)
+  await comparisonMatchesApi('全部县（区）')
+  await page.getByText('下级单位').click()
+  await page.waitForFunction(() => document.querySelector('[data-level]')?.getAttribute('data-level') === 'children')
+  await comparisonMatchesApi('下级单位')
   await page.goto(`${base}/`)
   await page.getByRole('heading', { name: '区域概览' }).waitFor()
   await shot('07-home-province')

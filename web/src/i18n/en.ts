@@ -223,6 +223,7 @@ const en: typeof zh = {
     summary: '{a} added, {r} removed, {c} changed, {u} unchanged',
   },
   comparison: {
+    asTable: 'Show as a table',
     title: 'Comparison',
     round: 'Round',
     level: 'Level',

@@ -221,6 +221,7 @@ export default {
     summary: '新增 {a} 项，删除 {r} 项，修改 {c} 项，未变 {u} 项',
   },
   comparison: {
+    asTable: '以表格查看',
     title: '对比分析',
     round: '考核轮次',
     level: '对比层级',

@@ -12,9 +12,12 @@ export function change(value: number | null | undefined): string {
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text
 }
 
-/** A rate in [0, 1] as a percentage. */
-export function rate(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`
+/**
+ * A rate the API already gives in percent (its fields say "percent"): 33.26 → "33%".
+ * Never multiplied again — that slip once showed 3326 %.
+ */
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${Math.round(value)}%`
 }
 
 /** Element Plus tag type per grade. */
@@ -39,4 +42,23 @@ export function daysUntil(isoDate: string, today: Date = new Date()): number {
   const due = Date.UTC(y, m - 1, d)
   const now = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())
   return Math.round((due - now) / 86_400_000)
+}
+
+/**
+ * Element Plus tag type per checklist status, so that 已退回 (red) never looks like
+ * 已通过 (green): returned needs the filler, submitted waits on the reviewer.
+ */
+export function statusType(status: string): 'success' | 'primary' | 'warning' | 'danger' | 'info' {
+  switch (status) {
+    case 'APPROVED':
+      return 'success'
+    case 'RETURNED':
+      return 'danger'
+    case 'SUBMITTED':
+      return 'warning'
+    case 'DRAFT':
+      return 'primary'
+    default:
+      return 'info'
+  }
 }
