@@ -187,6 +187,36 @@ try {
   await state.filter({ hasText: '已保存' }).waitFor()
   await shot('03-fill')
 
+  step('a refused link is held back beside its item; the two good edits around it are saved and survive a reload')
+  const [good1, bad, good2] = ids.map((id) => page.locator(`#${id}`))
+  await good1.getByLabel('备注').fill('已在官网专栏公开')
+  await bad.getByLabel('佐证链接（每行一个）').fill('ftp://wsjk.ln.gov.cn/zfxxgk/2026/story.html')
+  await good2.getByLabel('备注').fill('另见公示栏照片')
+  await state.filter({ hasText: '1 项未保存' }).waitFor()
+  check(await bad.evaluate((el) => el.classList.contains('refused')), 'the refused item is marked red')
+  await bad.getByRole('alert').filter({ hasText: /http/ }).waitFor()
+  check(!(await good1.evaluate((el) => el.classList.contains('refused'))), 'a good item is not marked')
+  // The save state stays in view far down the page.
+  await good2.scrollIntoViewIfNeeded()
+  await page.locator('[id^=item-]').last().scrollIntoViewIfNeeded()
+  check(await state.isVisible() && (await state.boundingBox()).y >= 0 && (await state.boundingBox()).y < 200, 'the save state stays at the top while scrolling')
+  await shot('03b-fill-refused')
+  // Leaving with the refused edit unsaved asks first.
+  let asked = ''
+  page.once('dialog', (d) => {
+    asked = d.type()
+    void d.accept()
+  })
+  await page.reload()
+  check(asked === 'beforeunload', `reloading with an unsaved edit asks (${asked || 'nothing asked'})`)
+  await page.locator(`#${ids[0]}`).getByLabel('备注').waitFor()
+  check((await page.locator(`#${ids[0]}`).getByLabel('备注').inputValue()) === '已在官网专栏公开', 'the first good edit survived the reload')
+  check((await page.locator(`#${ids[2]}`).getByLabel('备注').inputValue()) === '另见公示栏照片', 'the second good edit survived the reload')
+  check(
+    (await page.locator(`#${ids[1]}`).getByLabel('佐证链接（每行一个）').inputValue()) === 'https://wsjk.ln.gov.cn/zfxxgk/2026/story.html',
+    'the refused link never replaced the saved one',
+  )
+
   step('the same filler in a second browser saves over a stale version: the conflict keeps both texts')
   const checklistUrl = page.url()
   const other = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
@@ -302,7 +332,7 @@ try {
     return (await response.json()).data.users.nodes
   })
   check(server.length === 1 && server[0].active === false, `the server says ${JSON.stringify(server)}`)
-  await shot('14-account-deactivated')
+  await shot('17-account-deactivated')
   check(violations.length === 0, `Content-Security-Policy violations: ${violations.join(' | ')}`)
   console.log('story passed')
 } catch (e) {

@@ -46,6 +46,8 @@ const en: typeof zh = {
     NOT_APPLICABLE: 'Not applicable',
   },
   fill: {
+    refused: '{n} not saved (see the red items)',
+    leaveUnsaved: '{n} edits are not saved. Leave anyway?',
     title: 'Fill in',
     saved: 'Saved',
     pending: 'Not saved yet',

@@ -44,6 +44,8 @@ export default {
     NOT_APPLICABLE: '不适用',
   },
   fill: {
+    refused: '{n} 项未保存（见标红处）',
+    leaveUnsaved: '还有 {n} 项修改未保存，确定离开？',
     title: '填报',
     saved: '已保存',
     pending: '待保存',

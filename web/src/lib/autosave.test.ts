@@ -85,4 +85,42 @@ describe('autosave', () => {
     expect(a.state).toBe('saved')
     expect(a.version).toBe(2)
   })
+
+  it('holds back a refused item and saves the others at once', async () => {
+    const saved: A[][] = []
+    let version = 1
+    const send = async (v: number, answers: A[]) => {
+      const bad = answers.filter((a) => a.note.startsWith('ftp:'))
+      if (bad.length)
+        throw Object.assign(new Error('链接须以 http(s):// 开头'), { code: 'VALIDATION', items: bad.map((a) => a.itemCode) })
+      expect(v).toBe(version)
+      saved.push(answers)
+      version += 1
+      return { version }
+    }
+    const refusedItems = (e: unknown) => (e as { items?: string[] }).items ?? null
+    const states: SaveState[] = []
+    const a = new Autosave<A>(1, send, (s) => states.push(s), 10_000, refusedItems)
+    a.edit({ itemCode: '0101', note: 'good' })
+    a.edit({ itemCode: '0102', note: 'ftp://bad' })
+    a.edit({ itemCode: '0103', note: 'also good' })
+    await a.flush()
+    expect(saved).toEqual([[{ itemCode: '0101', note: 'good' }, { itemCode: '0103', note: 'also good' }]])
+    expect(a.state).toBe('refused')
+    expect([...a.refused.keys()]).toEqual(['0102'])
+    expect(a.unsaved()).toEqual([{ itemCode: '0102', note: 'ftp://bad' }])
+
+    // Later edits elsewhere are not held up by it…
+    a.edit({ itemCode: '0104', note: 'later' })
+    await a.flush()
+    expect(saved.at(-1)).toEqual([{ itemCode: '0104', note: 'later' }])
+    expect(a.state).toBe('refused')
+    // …and the fixed item goes on its own.
+    a.edit({ itemCode: '0102', note: 'https://fixed' })
+    await a.flush()
+    expect(saved.at(-1)).toEqual([{ itemCode: '0102', note: 'https://fixed' }])
+    expect(a.state).toBe('saved')
+    expect(a.refused.size).toBe(0)
+    expect(states).toContain('refused')
+  })
 })
