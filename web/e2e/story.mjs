@@ -240,10 +240,13 @@ try {
   check((await page.locator(`#${first}`).getByLabel('备注').inputValue()) === '甲：已在官网公开', 'the first text survived')
   check((await page.locator(`#${second}`).getByLabel('备注').inputValue()) === '乙：另附公开栏照片', 'the second text survived')
 
-  step('submits')
+  step('submits, after a confirmation that says what it means')
   await page.getByRole('button', { name: '提交' }).click()
+  const submitBox = page.locator('.el-message-box')
+  await submitBox.getByText('提交后不能再修改').waitFor()
+  await submitBox.getByRole('button', { name: '提交' }).click()
   const outcome = await Promise.race([
-    page.getByText('已提交，等待审核').waitFor().then(() => 'submitted'),
+    page.locator('.el-alert__title', { hasText: '已提交，等待审核' }).waitFor().then(() => 'submitted'),
     page.getByText('提交前请处理以下问题').waitFor().then(async () => `problems: ${await page.locator('.problems').innerText()}`),
   ])
   check(outcome === 'submitted', outcome)
@@ -256,6 +259,7 @@ try {
   await page.getByRole('button', { name: '通过' }).waitFor()
   await shot('06-review')
   await page.getByRole('button', { name: '通过' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '通过' }).click()
   await page.getByText('已通过').first().waitFor()
   await signOut()
 
@@ -293,6 +297,33 @@ try {
     await page.locator('.el-table__row', { hasText: text }).first().waitFor()
     await shot(name)
   }
+
+  step('closing a round asks first, counting the checklists that will score 0 as the API does')
+  await page.goto(`${base}/rounds`)
+  const openRow = page.locator('.el-table__row', { hasText: '填报中' }).first()
+  const title = (await openRow.locator('td').first().innerText()).trim()
+  await openRow.getByRole('button', { name: '结束填报' }).click()
+  const closeBox = page.locator('.el-message-box')
+  const question = await closeBox.locator('.el-message-box__message').innerText()
+  const rounds = await page.evaluate(async () => {
+    const r = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ rounds { title status progress { assignments submitted approved } } }' }),
+    })
+    return (await r.json()).data.rounds
+  })
+  const round = rounds.find((r) => r.title === title)
+  const unsubmitted = round.progress.assignments - round.progress.submitted - round.progress.approved
+  check(question.includes(`将有 ${unsubmitted} 份未提交的填报表按 0 分计`), `the question says: ${question}`)
+  await shot('18-close-round-confirm')
+  await closeBox.getByRole('button', { name: '取消' }).click()
+  const still = await page.evaluate(async () => {
+    const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ rounds { title status } }' }) })
+    return (await r.json()).data.rounds
+  })
+  check(still.find((r) => r.title === title).status === 'OPEN', 'cancelling left the round open')
+  step(`closing 「${title}」 would score ${unsubmitted} unsubmitted checklists as 0; cancelled`)
 
   step('the province admin adds a user; a weak password is refused with the rule')
   await page.goto(`${base}/orgs`)

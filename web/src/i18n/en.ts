@@ -46,6 +46,8 @@ const en: typeof zh = {
     NOT_APPLICABLE: 'Not applicable',
   },
   fill: {
+    confirmSubmit: 'No changes after submitting; a reviewer will review it. {answered} / {total} items answered. Submit?',
+    submittedNotice: 'Submitted; waiting for review',
     refused: '{n} not saved (see the red items)',
     leaveUnsaved: '{n} edits are not saved. Leave anyway?',
     title: 'Fill in',
@@ -82,6 +84,10 @@ const en: typeof zh = {
     dueBy: 'due by {date}',
   },
   review: {
+    confirmApprove: 'Approving finalises the checklist and its score counts in the roll-ups. Approve?',
+    confirmReturn: 'The org can change and resubmit it ({n} item comments attached). Return?',
+    approved: 'Approved',
+    returned: 'Returned to the org',
     title: 'Review',
     comment: 'Comment (required to return)',
     commentRequired: 'Say why when returning',
@@ -117,6 +123,12 @@ const en: typeof zh = {
   },
   page: { previous: 'Previous', next: 'Next', number: 'Page {n}' },
   rounds: {
+    confirmOpen: 'Opening creates a checklist for every org in scope, and filling starts. Open “{title}”?',
+    confirmClose: 'No more filling or changes after closing: {n} checklists not submitted will count as 0 (of {total}; {s} submitted, {a} approved). Close “{title}”?',
+    confirmPublish: 'Publishing shows the results at every level and creates rectification items for approved checklists below full marks; it cannot be undone. Publish “{title}”?',
+    opened: '“{title}” opened',
+    closed: 'Filling of “{title}” closed',
+    confirm: 'Confirm',
     title: 'Rounds',
     period: 'Period',
     progress: 'Progress',

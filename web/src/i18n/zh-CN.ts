@@ -44,6 +44,8 @@ export default {
     NOT_APPLICABLE: '不适用',
   },
   fill: {
+    confirmSubmit: '提交后不能再修改，等待审核员审核。已填 {answered} / {total} 项。确定提交？',
+    submittedNotice: '已提交，等待审核',
     refused: '{n} 项未保存（见标红处）',
     leaveUnsaved: '还有 {n} 项修改未保存，确定离开？',
     title: '填报',
@@ -80,6 +82,10 @@ export default {
     dueBy: '应于 {date} 前公开',
   },
   review: {
+    confirmApprove: '通过后填报表定稿，得分计入区域汇总。确定通过？',
+    confirmReturn: '退回后填报单位可修改并重新提交（附 {n} 项事项意见）。确定退回？',
+    approved: '已通过',
+    returned: '已退回填报单位',
     title: '审核',
     comment: '审核意见（退回时必填）',
     commentRequired: '退回时请填写审核意见',
@@ -115,6 +121,12 @@ export default {
   },
   page: { previous: '上一页', next: '下一页', number: '第 {n} 页' },
   rounds: {
+    confirmOpen: '开启后将为范围内各单位生成填报表，填报单位即可开始填报。确定开启「{title}」？',
+    confirmClose: '结束后不能再填报或修改：将有 {n} 份未提交的填报表按 0 分计（共 {total} 份，已提交 {s} 份、已通过 {a} 份）。确定结束「{title}」的填报？',
+    confirmPublish: '发布后结果对各级可见，并为已通过填报表中未得满分的事项生成整改事项；发布后不能撤回。确定发布「{title}」的结果？',
+    opened: '已开启「{title}」',
+    closed: '已结束「{title}」的填报',
+    confirm: '确定',
     title: '考核轮次',
     period: '考核期',
     progress: '进度',
