@@ -84,6 +84,8 @@ const en: typeof zh = {
     dueBy: 'due by {date}',
   },
   review: {
+    returnedTitle: 'Returned: change it as the reviewer asks and submit again',
+    commentedItems: '{n} items have comments:',
     confirmApprove: 'Approving finalises the checklist and its score counts in the roll-ups. Approve?',
     confirmReturn: 'The org can change and resubmit it ({n} item comments attached). Return?',
     approved: 'Approved',

@@ -82,6 +82,8 @@ export default {
     dueBy: '应于 {date} 前公开',
   },
   review: {
+    returnedTitle: '已退回：请按审核意见修改后重新提交',
+    commentedItems: '{n} 项有审核意见：',
     confirmApprove: '通过后填报表定稿，得分计入区域汇总。确定通过？',
     confirmReturn: '退回后填报单位可修改并重新提交（附 {n} 项事项意见）。确定退回？',
     approved: '已通过',
