@@ -24,11 +24,26 @@ page.on('console', (message) => {
   if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(message.text())) violations.push(message.text())
 })
 const step = (text) => console.log(`· ${text}`)
-/** Waits for loading overlays to go, then photographs the top of the page. */
+// axe-core, evaluated through the debugging protocol (not a <script> the page's CSP
+// would refuse), on every page the story photographs: no serious or critical finding.
+const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8')
+const inaccessible = []
+async function accessible(name) {
+  await page.evaluate(axeSource)
+  const found = await page.evaluate(async () =>
+    (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} ×${v.nodes.length} (${v.nodes[0].target.join(' ')})`),
+  )
+  for (const f of found) inaccessible.push(`${name}: ${f}`)
+}
+
+/** Waits for loading overlays to go, checks the page with axe, photographs its top. */
 async function shot(name) {
   await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {})
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.waitForTimeout(300) // charts animate in
+  await accessible(name)
   await page.screenshot({ path: `${shots}${name}.png`, fullPage: false })
 }
 function check(condition, message) {
@@ -394,6 +409,8 @@ try {
   check(server.length === 1 && server[0].active === false, `the server says ${JSON.stringify(server)}`)
   await shot('17-account-deactivated')
   check(violations.length === 0, `Content-Security-Policy violations: ${violations.join(' | ')}`)
+  check(inaccessible.length === 0, `axe: serious or critical findings:\n${inaccessible.join('\n')}`)
+  step('axe: no serious or critical finding on any page photographed')
   console.log('story passed')
 } catch (e) {
   await page.screenshot({ path: `${shots}failure.png` }).catch(() => {})
