@@ -46,6 +46,12 @@ const en: typeof zh = {
     NOT_APPLICABLE: 'Not applicable',
   },
   fill: {
+    filter: 'Filter',
+    filterAll: 'All',
+    filterOpen: 'Unanswered',
+    filterProblems: 'With problems',
+    filterComments: 'With comments',
+    categories: 'Categories',
     confirmSubmit: 'No changes after submitting; a reviewer will review it. {answered} / {total} items answered. Submit?',
     submittedNotice: 'Submitted; waiting for review',
     refused: '{n} not saved (see the red items)',

@@ -44,6 +44,12 @@ export default {
     NOT_APPLICABLE: '不适用',
   },
   fill: {
+    filter: '筛选',
+    filterAll: '全部',
+    filterOpen: '未填',
+    filterProblems: '有问题',
+    filterComments: '有审核意见',
+    categories: '类别索引',
     confirmSubmit: '提交后不能再修改，等待审核员审核。已填 {answered} / {total} 项。确定提交？',
     submittedNotice: '已提交，等待审核',
     refused: '{n} 项未保存（见标红处）',
