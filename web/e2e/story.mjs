@@ -445,6 +445,40 @@ try {
   })
   check(server.length === 1 && server[0].active === false, `the server says ${JSON.stringify(server)}`)
   await shot('17-account-deactivated')
+  step('on a 390×844 phone: 首页, 整改, the checklist and 待审核 fit the screen, actions within reach')
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true })
+  async function phoneSignIn(username) {
+    await phone.goto(`${base}/login`)
+    await phone.getByLabel('用户名').fill(username)
+    await phone.getByLabel('密码', { exact: true }).fill(password)
+    await phone.getByRole('button', { name: '登录', exact: true }).click()
+    await phone.waitForURL((url) => !url.pathname.startsWith('/login'))
+  }
+  async function fits(name, action) {
+    await phone.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {})
+    const { scroll, width } = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }))
+    check(scroll <= width, `${name}: the page is ${scroll} px wide on a ${width} px screen`)
+    if (action) {
+      const box = await action.first().boundingBox()
+      check(box && box.x >= 0 && box.x + box.width <= width, `${name}: the action lies outside the screen (${JSON.stringify(box)})`)
+    }
+    await phone.screenshot({ path: `${shots}${name}.png` })
+  }
+  await phoneSignIn('210102-filler')
+  await phone.locator('[data-test="assignment-cards"]').first().waitFor()
+  await fits('19-phone-home', phone.locator('[data-test="assignment-cards"] a', { hasText: '填报' }))
+  await phone.goto(`${base}/rectifications`)
+  await phone.locator('[data-test="rectification-cards"]').waitFor()
+  await fits('20-phone-rectification', phone.locator('[data-test="rectification-cards"] .el-button').first())
+  await phone.goto(`${base}/`)
+  await phone.locator('[data-test="assignment-cards"] a', { hasText: '填报' }).first().click()
+  await phone.locator('.item-form').first().waitFor()
+  await fits('21-phone-fill', phone.getByTestId('save-state'))
+  await phoneSignIn('210100-reviewer')
+  await phone.locator('[data-test="assignment-cards"]').first().waitFor()
+  await fits('22-phone-review-queue', null)
+  await phone.close()
+
   check(violations.length === 0, `Content-Security-Policy violations: ${violations.join(' | ')}`)
   check(inaccessible.length === 0, `axe: serious or critical findings:\n${inaccessible.join('\n')}`)
   step('axe: no serious or critical finding on any page photographed')
