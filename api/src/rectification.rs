@@ -250,6 +250,24 @@ fn is_url(u: &str) -> bool {
     u.starts_with("https://") || u.starts_with("http://") || u.starts_with("/evidence/")
 }
 
+/// Whether the viewer's role and place allow `action` on `entry`: a fix is for a
+/// FILLER (or ADMIN) of the owner itself, verifying and reopening for a superior of the
+/// owner. `update` refuses exactly what this refuses.
+pub fn may_act(guard: &Guard<'_>, entry: &rectification::Model, action: RectificationAction) -> bool {
+    match action {
+        RectificationAction::Fix => guard.is_filler_of(entry.owner_org_id),
+        RectificationAction::Verify | RectificationAction::Reopen => {
+            guard.is_superior_of(&entry.owner_path)
+        }
+    }
+}
+
+/// What the page offers: allowed by role and place (`may_act`) and by the entry's status
+/// now (a reopening's required note aside, which the dialog asks for).
+pub fn can(guard: &Guard<'_>, entry: &rectification::Model, action: RectificationAction) -> bool {
+    may_act(guard, entry, action) && entry.status.apply(action, Some("…")).is_ok()
+}
+
 /// Applies `update` to entry `id`. A fix must come from the owner's filler and bring
 /// at least one piece of evidence the checklist did not already have; verifying and
 /// reopening are for a reviewer above the owner.
@@ -260,15 +278,10 @@ pub async fn update(
     update: Update,
 ) -> ApiResult<rectification::Model> {
     let entry = guard.rectification(db, id).await?;
-    let owner = guard.org(db, entry.owner_org_id).await?;
-    match update.action {
-        RectificationAction::Fix => guard.require_filler_of(&owner)?,
-        RectificationAction::Verify | RectificationAction::Reopen => {
-            if !guard.is_superior_of(&entry.owner_path) {
-                return Err(ApiError::Forbidden);
-            }
-        }
+    if !may_act(guard, &entry, update.action) {
+        return Err(ApiError::Forbidden);
     }
+    let owner = guard.org(db, entry.owner_org_id).await?;
     if entry.version != update.expected_version {
         return Err(ApiError::Conflict {
             current_version: i64::from(entry.version),

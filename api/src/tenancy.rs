@@ -172,12 +172,17 @@ impl<'a> Guard<'a> {
 
     /// Fill in: a FILLER (or ADMIN) of the checklist's own org.
     pub fn require_filler_of(&self, org: &org::Model) -> ApiResult<()> {
-        let v = self.viewer;
-        if v.org.id == org.id && (v.has_role(Role::Filler) || v.has_role(Role::Admin)) {
+        if self.is_filler_of(org.id) {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+
+    /// A FILLER (or ADMIN) of org `org_id` itself.
+    pub fn is_filler_of(&self, org_id: i64) -> bool {
+        let v = self.viewer;
+        v.org.id == org_id && (v.has_role(Role::Filler) || v.has_role(Role::Admin))
     }
 
     /// Review: a REVIEWER (or ADMIN) of the org's parent region; a province reviews its

@@ -372,12 +372,15 @@ try {
     ['/rounds', '09-rounds', '已发布'],
     ['/catalogues', '10-catalogues', '内置'],
     ['/orgs', '11-orgs', '辽宁省'],
-    ['/audit', '12-audit', 'assignment'],
+    ['/audit', '12-audit', '填报表'],
   ]) {
     await page.goto(`${base}${path}`)
     await page.locator('.el-table__row', { hasText: text }).first().waitFor()
     await shot(name)
   }
+  const auditText = await page.locator('.el-table__body').innerText()
+  const raw = auditText.match(/\b(assignment|round|user|org|catalogue_version|rectification|evidence|calendar)\.[a-z_]+\b|\b(OPEN|CLOSED|PUBLISHED|DRAFT|SUBMITTED|APPROVED|builtin)\b/)
+  check(!raw, `the audit log shows a raw code: ${raw?.[0]}`)
 
   step('closing a round asks first, counting the checklists that will score 0 as the API does')
   await page.goto(`${base}/rounds`)

@@ -124,11 +124,30 @@ impl Rectification {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// The caller may report a fix now (`updateRectification` with FIX would be let
+    /// through); the page shows its buttons from these, never from a rule of its own.
+    async fn can_fix(&self, ctx: &Context<'_>) -> Result<bool> {
+        self.can(ctx, touming_domain::assessment::RectificationAction::Fix)
+    }
+    async fn can_verify(&self, ctx: &Context<'_>) -> Result<bool> {
+        self.can(ctx, touming_domain::assessment::RectificationAction::Verify)
+    }
+    async fn can_reopen(&self, ctx: &Context<'_>) -> Result<bool> {
+        self.can(ctx, touming_domain::assessment::RectificationAction::Reopen)
+    }
 }
 
 impl Rectification {
     fn status_of(&self) -> touming_domain::assessment::RectificationStatus {
         *self.0.status
+    }
+
+    fn can(
+        &self,
+        ctx: &Context<'_>,
+        action: touming_domain::assessment::RectificationAction,
+    ) -> Result<bool> {
+        Ok(crate::rectification::can(&ctx.guard()?, &self.0, action))
     }
 }
 

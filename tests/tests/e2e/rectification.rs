@@ -61,6 +61,24 @@ async fn list(app: &TestApp, token: &str, vars: Value) -> Value {
     r["data"]["rectifications"].clone()
 }
 
+/// What the page may offer `token` on entry `id`: (canFix, canVerify, canReopen).
+async fn offers(app: &TestApp, token: &str, id: &str) -> (bool, bool, bool) {
+    let r = app
+        .graphql(
+            Some(token),
+            "{ rectifications(first: 200) { edges { node { id canFix canVerify canReopen } } } }",
+            json!({}),
+        )
+        .await;
+    let node = r["data"]["rectifications"]["edges"]
+        .as_array()
+        .and_then(|edges| edges.iter().find(|e| e["node"]["id"] == id))
+        .unwrap_or_else(|| panic!("{id} not listed: {r}"))["node"]
+        .clone();
+    let flag = |f: &str| node[f].as_bool().unwrap();
+    (flag("canFix"), flag("canVerify"), flag("canReopen"))
+}
+
 #[tokio::test]
 async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verified() {
     let app = spawn_app().await;
@@ -182,6 +200,11 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
         json!({ "total": short.len(), "verified": 0, "overdue": 0, "rate": 0.0 })
     );
 
+    // What the page offers is what the server lets through: the owner fixes an open
+    // entry; nobody verifies or reopens it before a fix.
+    assert_eq!(offers(&app, &county, &id).await, (true, false, false));
+    assert_eq!(offers(&app, &city, &id).await, (false, false, false));
+
     // A fix needs new evidence, from the owner.
     let r = app
         .graphql(
@@ -215,6 +238,10 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
         .graphql(Some(&county), UPDATE, fix(1, new_link.clone()))
         .await;
     assert_eq!(error_code(&r), Some("CONFLICT"), "a stale version");
+
+    // Fixed: the city above may verify or reopen; the county may do neither.
+    assert_eq!(offers(&app, &city, &id).await, (false, true, true));
+    assert_eq!(offers(&app, &county, &id).await, (false, false, false));
 
     // The county cannot verify itself; the city reopens, with a reason.
     let review = |action: &str, v: i64, note: Option<&str>| json!({ "id": id, "i": { "action": action, "expectedVersion": v, "note": note } });

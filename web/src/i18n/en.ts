@@ -163,11 +163,11 @@ const en: typeof zh = {
   audit: {
     title: 'Audit log',
     entity: 'Entity',
-    entityHint: 'e.g. assignment, round',
+    entityHint: 'All objects',
+    after: 'Changes',
     when: 'When',
     actor: 'Who',
     action: 'Action',
-    after: 'Content',
   },
   orgs: {
     title: 'Organisations and users',

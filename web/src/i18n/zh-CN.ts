@@ -161,11 +161,11 @@ export default {
   audit: {
     title: '审计日志',
     entity: '对象',
-    entityHint: '如 assignment、round',
+    entityHint: '全部对象',
+    after: '变化',
     when: '时间',
     actor: '操作人',
     action: '操作',
-    after: '内容',
   },
   orgs: {
     title: '机构与用户',
