@@ -103,7 +103,7 @@ async function comparisonMatchesApiOnce(label) {
     async ([round, parent, kind]) => {
       const query = `query($r: ID!, $p: ID!, $k: OrgKind) { comparison(roundId: $r, parentId: $p, childKind: $k) {
         summary { composite coverage { expected submitted } }
-        rows { org { name } composite rank coverage { expected submitted } rectification { rate } }
+        rows { org { name parent { name } } composite rank coverage { expected submitted } rectification { rate } }
         heatMap { categories rows { org { name } cells } }
         failedItems(first: 10) { item { code } checked failed failureRate } } }`
       const response = await fetch('/graphql', {
@@ -126,9 +126,14 @@ async function comparisonMatchesApiOnce(label) {
   )
   check(shown.length === api.rows.length, `${label}: ${shown.length} rows shown, the API has ${api.rows.length}`)
   api.rows.forEach((row, i) => {
-    const [rank, name, composite, , coverage, , rectification] = shown[i]
-    const expected = [String(row.rank ?? ''), row.org.name, fmt(row.composite), `${row.coverage.submitted}/${row.coverage.expected}`, row.rectification ? pct(row.rectification.rate) : '—']
-    const actual = [rank, name, composite, coverage, rectification]
+    const [rank, name, composite, grade, coverage, , rectification, city] = shown[i]
+    const low = row.coverage.expected > 0 && row.coverage.submitted * 2 < row.coverage.expected
+    const expected = [String(row.rank ?? ''), row.org.name, fmt(row.composite), `${row.coverage.submitted}/${row.coverage.expected}`, row.rectification ? pct(row.rectification.rate) : '—', low]
+    const actual = [rank, name, composite, coverage, rectification, grade.includes('提交不足')]
+    if (level === 'counties') {
+      expected.push(row.org.parent?.name ?? '—')
+      actual.push(city)
+    }
     check(JSON.stringify(actual) === JSON.stringify(expected), `${label}: row ${i + 1} shows ${JSON.stringify(actual)}, the API says ${JSON.stringify(expected)}`)
   })
   const failed = await page.locator('[data-test="failed-items"] .el-table__body tr.el-table__row').evaluateAll((rows) =>
