@@ -333,6 +333,9 @@ try {
   await returned.getByText('1 项有审核意见').waitFor()
   await returned.getByRole('link', { name: commented }).click()
   await shot('06b-returned')
+  await page.locator(`#${ids[0]}`).scrollIntoViewIfNeeded()
+  await page.locator(`#${ids[0]}`).getByLabel('备注').fill('已补充政策解读链接')
+  await page.getByTestId('save-state').filter({ hasText: '已保存' }).waitFor()
   await page.getByRole('button', { name: '提交' }).click()
   await page.locator('.el-message-box').getByRole('button', { name: '提交' }).click()
   await page.locator('.el-alert__title', { hasText: '已提交，等待审核' }).waitFor()
@@ -343,6 +346,29 @@ try {
   await page.getByRole('heading', { name: '待审核' }).waitFor()
   await page.locator('.el-table__row', { hasText: '和平区' }).getByRole('link', { name: '打开' }).click()
   await page.getByRole('button', { name: '通过' }).waitFor()
+  step('the reviewer sees the score, each item\u2019s explanation and what changed since the last submission, as the API has them')
+  const reviewUrl = page.url()
+  const assignmentId = reviewUrl.split('/fill/')[1].split(/[?#]/)[0]
+  const apiScore = await page.evaluate(async (id) => {
+    const r = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($id: ID!) { score(assignmentId: $id) { total max items { code points max applicable explanation } } }', variables: { id } }),
+    })
+    return (await r.json()).data.score
+  }, assignmentId)
+  const scoreText = await page.locator('[data-test="review-score"]').innerText()
+  check(scoreText.includes(`${apiScore.total.toFixed(1)} / ${apiScore.max.toFixed(1)}`), `the score shown (${scoreText}) is the API's ${apiScore.total}/${apiScore.max}`)
+  await page.locator('[data-test="review-changed"]').getByRole('link', { name: commented }).waitFor()
+  const lost = apiScore.items.filter((i) => i.applicable && i.points < i.max)
+  await page.getByText('失分项', { exact: true }).click()
+  const shownLost = await page.locator('[id^=item-]:visible').count()
+  check(shownLost === lost.length, `失分项 shows ${shownLost} items, the API has ${lost.length} below full points`)
+  const firstLost = page.locator(`#item-${lost[0].code}`)
+  await firstLost.scrollIntoViewIfNeeded()
+  const explained = (await firstLost.locator('[data-test="item-score"]').innerText()).trim()
+  check(explained.endsWith(lost[0].explanation.trim()), `item ${lost[0].code} explains ${explained}, the API says ${lost[0].explanation}`)
+  step(`review page: ${apiScore.total.toFixed(1)} / ${apiScore.max.toFixed(1)}, ${lost.length} items below full points, 1 changed since the last submission`)
   await shot('06-review')
   await page.getByRole('button', { name: '通过' }).click()
   await page.locator('.el-message-box').getByRole('button', { name: '通过' }).click()

@@ -70,6 +70,8 @@ const en: typeof zh = {
     MEDIA_INTERVIEW: 'Media interview',
   },
   fill: {
+    filterLost: 'Lost points',
+    filterChanged: 'Changed',
     filter: 'Filter',
     filterAll: 'All',
     filterOpen: 'Unanswered',
@@ -114,6 +116,12 @@ const en: typeof zh = {
     dueBy: 'due by {date}',
   },
   review: {
+    score: 'Score',
+    stale: '(changed; being rescored)',
+    lost: '{n} items lost points',
+    changed: '{n} items changed since the previous submission:',
+    changedTag: 'Changed since last submission',
+    points: '{p} / {m}: ',
     returnedTitle: 'Returned: change it as the reviewer asks and submit again',
     commentedItems: '{n} items have comments:',
     confirmApprove: 'Approving finalises the checklist and its score counts in the roll-ups. Approve?',

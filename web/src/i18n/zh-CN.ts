@@ -68,6 +68,8 @@ export default {
     MEDIA_INTERVIEW: '媒体访谈',
   },
   fill: {
+    filterLost: '失分项',
+    filterChanged: '有修改',
     filter: '筛选',
     filterAll: '全部',
     filterOpen: '未填',
@@ -112,6 +114,12 @@ export default {
     dueBy: '应于 {date} 前公开',
   },
   review: {
+    score: '得分',
+    stale: '（有更新，正在重算）',
+    lost: '{n} 项失分',
+    changed: '自上次提交以来修改了 {n} 项：',
+    changedTag: '自上次提交已修改',
+    points: '得分 {p} / {m}：',
     returnedTitle: '已退回：请按审核意见修改后重新提交',
     commentedItems: '{n} 项有审核意见：',
     confirmApprove: '通过后填报表定稿，得分计入区域汇总。确定通过？',
