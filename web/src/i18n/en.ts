@@ -21,6 +21,7 @@ const en: typeof zh = {
     back: 'Back',
   },
   home: {
+    submittedAt: 'Submitted',
     mine: 'My checklists',
     queue: 'Waiting for review',
     overview: 'Regions',
@@ -280,6 +281,10 @@ const en: typeof zh = {
     summary: '{a} added, {r} removed, {c} changed, {u} unchanged',
   },
   comparison: {
+    map: 'Map',
+    mapMetric: 'Colour by',
+    mapMissing: 'No map for this region',
+    mapUnmatched: 'Not found on the map: {names}',
     city: 'City',
     lowCoverage: 'Few submitted',
     lowCoverageHint: 'Fewer than half the expected checklists are submitted; the rank means little',

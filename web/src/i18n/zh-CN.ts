@@ -19,6 +19,7 @@ export default {
     back: '返回',
   },
   home: {
+    submittedAt: '提交时间',
     mine: '我的填报',
     queue: '待审核',
     overview: '区域概览',
@@ -278,6 +279,10 @@ export default {
     summary: '新增 {a} 项，删除 {r} 项，修改 {c} 项，未变 {u} 项',
   },
   comparison: {
+    map: '地图',
+    mapMetric: '着色指标',
+    mapMissing: '暂无该地区的地图',
+    mapUnmatched: '以下单位未能在地图上找到：{names}',
     city: '所属市',
     lowCoverage: '提交不足',
     lowCoverageHint: '提交的填报表不足应交的一半，排名仅供参考',
