@@ -253,7 +253,11 @@ fn is_url(u: &str) -> bool {
 /// Whether the viewer's role and place allow `action` on `entry`: a fix is for a
 /// FILLER (or ADMIN) of the owner itself, verifying and reopening for a superior of the
 /// owner. `update` refuses exactly what this refuses.
-pub fn may_act(guard: &Guard<'_>, entry: &rectification::Model, action: RectificationAction) -> bool {
+pub fn may_act(
+    guard: &Guard<'_>,
+    entry: &rectification::Model,
+    action: RectificationAction,
+) -> bool {
     match action {
         RectificationAction::Fix => guard.is_filler_of(entry.owner_org_id),
         RectificationAction::Verify | RectificationAction::Reopen => {

@@ -138,6 +138,10 @@ const en: typeof zh = {
     said: 'Reviewer: ',
   },
   rectification: {
+    anyOrg: 'All orgs',
+    bulkVerify: 'Verify selected',
+    bulkConfirm: 'Verify the {n} selected fixed entries? They no longer count as open.',
+    bulkDone: '{n} verified',
     title: 'Rectification',
     status: 'Status',
     all: 'All',

@@ -136,6 +136,10 @@ export default {
     said: '审核意见：',
   },
   rectification: {
+    anyOrg: '全部单位',
+    bulkVerify: '批量销号',
+    bulkConfirm: '将对选中的 {n} 条已整改事项销号，销号后不再计入未完成。确定？',
+    bulkDone: '已销号 {n} 条',
     title: '整改',
     status: '状态',
     all: '全部',
