@@ -285,6 +285,8 @@ const en: typeof zh = {
     summary: '{a} added, {r} removed, {c} changed, {u} unchanged',
   },
   comparison: {
+    own: 'Own',
+    ownChecklist: 'Own checklist',
     map: 'Map',
     mapMetric: 'Colour by',
     mapMissing: 'No map for this region',

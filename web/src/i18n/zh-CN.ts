@@ -283,6 +283,8 @@ export default {
     summary: '新增 {a} 项，删除 {r} 项，修改 {c} 项，未变 {u} 项',
   },
   comparison: {
+    own: '本级',
+    ownChecklist: '本级填报表',
     map: '地图',
     mapMetric: '着色指标',
     mapMissing: '暂无该地区的地图',
