@@ -95,6 +95,14 @@ impl ApiError {
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(e.into())
     }
+
+    /// As a GraphQL error raised outside a resolver (by the HTTP layer or a schema
+    /// extension), keeping itself as the source so [`finish_errors`] gives it its code.
+    pub fn into_server_error(self) -> async_graphql::ServerError {
+        let mut server_error = async_graphql::ServerError::new(self.to_string(), None);
+        server_error.source = Some(std::sync::Arc::new(self));
+        server_error
+    }
 }
 
 impl From<sea_orm::DbErr> for ApiError {

@@ -158,6 +158,58 @@ impl TestApp {
             .expect("JSON response")
     }
 
+    /// Posts a GraphQL document; the answer with the statements it took
+    /// (`x-sql-statements`, sent because the harness turns the debug header on).
+    pub async fn graphql_counted(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> (u32, Value) {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        let statements = response.headers()["x-sql-statements"]
+            .to_str()
+            .expect("a number")
+            .parse()
+            .expect("a number");
+        (statements, response.json().await.expect("JSON response"))
+    }
+
+    /// Signs in as a browser does (`POST /auth/login`); the session cookie's
+    /// `name=value` pair.
+    pub async fn browser_cookie(&self, username: &str, password: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/auth/login"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request");
+        let set_cookie = response.headers()["set-cookie"].to_str().expect("a cookie");
+        set_cookie.split(';').next().expect("a pair").to_owned()
+    }
+
+    /// `me` as the browser asks for it: with the session cookie, no bearer token.
+    pub async fn me_with_cookie(&self, cookie: &str) -> Value {
+        self.client
+            .post(self.url("/graphql"))
+            .header("cookie", cookie)
+            .json(&json!({ "query": "{ me { user { username } } }" }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON response")
+    }
+
     /// Logs in through GraphQL and returns the bearer token; panics on failure.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let response = self

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{ServerResult, Variables};
 use async_graphql_value::{ConstValue, Value};
 
 use crate::error::ApiError;
@@ -37,9 +37,7 @@ impl Extension for StringLimit {
         if let Some(field) = too_long(&document, variables, self.max_chars) {
             let error =
                 ApiError::field(field, format!("内容过长（最多 {} 个字符）", self.max_chars));
-            let mut server_error = ServerError::new(error.to_string(), None);
-            server_error.source = Some(Arc::new(error));
-            return Err(server_error);
+            return Err(error.into_server_error());
         }
         Ok(document)
     }

@@ -10,7 +10,7 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextSubscribe,
 };
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
-use async_graphql::{Request, Response, ServerError, ServerResult};
+use async_graphql::{Request, Response, ServerResult};
 
 use crate::auth::session;
 use crate::error::{ApiError, finish_errors};
@@ -47,7 +47,7 @@ impl Extension for SocketSessions {
             // An operation is the user at work: this check postpones the idle timeout.
             session::resolve(&state.db, &socket.token, None, &state.config.auth)
                 .await
-                .map_err(server_error)?;
+                .map_err(ApiError::into_server_error)?;
         }
         next.run(ctx, request).await
     }
@@ -105,7 +105,7 @@ fn guarded<'s>(
                 };
                 let config = &state.config.auth;
                 if let Err(e) = session::check_live(&state.db, &socket.token, config).await {
-                    let mut errors = vec![server_error(e)];
+                    let mut errors = vec![e.into_server_error()];
                     finish_errors(&mut errors);
                     return Some((Response::from_errors(errors), None));
                 }
@@ -116,10 +116,4 @@ fn guarded<'s>(
         }
     })
     .boxed()
-}
-
-fn server_error(error: ApiError) -> ServerError {
-    let mut server_error = ServerError::new(error.to_string(), None);
-    server_error.source = Some(Arc::new(error));
-    server_error
 }

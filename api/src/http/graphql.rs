@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, State};
@@ -108,9 +108,7 @@ pub async fn execute(
 }
 
 fn rejected(error: ApiError) -> GraphQLResponse {
-    let mut server_error = ServerError::new(error.to_string(), None);
-    server_error.source = Some(std::sync::Arc::new(error));
-    let mut errors = vec![server_error];
+    let mut errors = vec![error.into_server_error()];
     finish_errors(&mut errors);
     async_graphql::Response::from_errors(errors).into()
 }

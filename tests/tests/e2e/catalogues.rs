@@ -802,23 +802,6 @@ async fn a_required_gazette_is_not_met_by_a_newspaper_notice() {
     app.stop().await;
 }
 
-/// Runs `query` as `token`: the statements it took (the debug header) and the answer.
-async fn with_statements(app: &TestApp, token: &str, query: &str, vars: Value) -> (String, Value) {
-    let response = app
-        .client
-        .post(app.url("/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": vars }))
-        .send()
-        .await
-        .unwrap();
-    let n = response.headers()["x-sql-statements"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    (n, response.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn another_provinces_version_costs_what_a_missing_one_costs() {
     let app = spawn_app().await;
@@ -864,9 +847,9 @@ async fn another_provinces_version_costs_what_a_missing_one_costs() {
             "catalogueDiff" => json!({ "id": id, "b": builtin }),
             _ => json!({ "id": id }),
         };
-        let (real, real_answer) = with_statements(&app, &fujian, query, vars(&theirs)).await;
+        let (real, real_answer) = app.graphql_counted(&fujian, query, vars(&theirs)).await;
         let (missing, missing_answer) =
-            with_statements(&app, &fujian, query, vars("987654321")).await;
+            app.graphql_counted(&fujian, query, vars("987654321")).await;
         assert_eq!(
             real, missing,
             "{name}: statements tell a real id from a missing one"

@@ -8,35 +8,12 @@ use touming_tests::socket::Socket;
 use touming_tests::world::PASSWORD;
 use touming_tests::{TestApp, World, error_code, spawn_app};
 
-/// Signs in as a browser does and returns the cookie pair.
 async fn browser_cookie(app: &TestApp, username: &str) -> String {
-    let response = app
-        .client
-        .post(app.url("/auth/login"))
-        .json(&json!({ "username": username, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    let set_cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    set_cookie.split(';').next().unwrap().to_owned()
+    app.browser_cookie(username, PASSWORD).await
 }
 
 async fn still_signed_in(app: &TestApp, cookie: &str) -> bool {
-    let me: serde_json::Value = app
-        .client
-        .post(app.url("/graphql"))
-        .header("cookie", cookie)
-        .json(&json!({ "query": "{ me { user { username } } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    me["data"]["me"].is_object()
+    app.me_with_cookie(cookie).await["data"]["me"].is_object()
 }
 
 #[tokio::test]

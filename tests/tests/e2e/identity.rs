@@ -246,7 +246,7 @@ async fn the_browser_logs_in_with_an_http_only_strict_cookie() {
     );
     let pair = cookie.split(';').next().unwrap().to_owned();
 
-    let me: serde_json::Value = me_with_cookie(&app, &pair).await;
+    let me: serde_json::Value = app.me_with_cookie(&pair).await;
     assert_eq!(me["data"]["me"]["user"]["username"], "210102-filler");
 
     let out = app
@@ -262,7 +262,7 @@ async fn the_browser_logs_in_with_an_http_only_strict_cookie() {
             .unwrap()
             .contains("Max-Age=0")
     );
-    let after: serde_json::Value = me_with_cookie(&app, &pair).await;
+    let after: serde_json::Value = app.me_with_cookie(&pair).await;
     assert_eq!(error_code(&after), Some("UNAUTHENTICATED"));
 
     let bad = app
@@ -276,18 +276,4 @@ async fn the_browser_logs_in_with_an_http_only_strict_cookie() {
     let body: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(body["code"], "UNAUTHENTICATED");
     app.stop().await;
-}
-
-/// `me` as the browser asks for it: with the session cookie, no bearer token.
-async fn me_with_cookie(app: &touming_tests::TestApp, cookie: &str) -> serde_json::Value {
-    app.client
-        .post(app.url("/graphql"))
-        .header("cookie", cookie)
-        .json(&json!({ "query": "{ me { user { username } } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }

@@ -204,45 +204,16 @@ async fn all_rollups(app: &TestApp, token: &str, round: &str, world: &World) -> 
 
 #[tokio::test]
 async fn the_province_sees_its_figure_change_live() {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use touming_tests::socket::{Socket, socket_error_code};
 
     let app = spawn_app().await;
     let world = World::build(&app).await;
     let round = open_round(&app, &world, None).await;
     let province = world.login(&app, &world.liaoning, Role::Admin).await;
-
-    let mut request = format!("ws://{}/graphql/ws", app.addr)
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("websocket");
-    let send = |v: Value| Message::text(v.to_string());
-    socket
-        .send(send(
-            json!({ "type": "connection_init", "payload": { "token": province } }),
-        ))
-        .await
-        .unwrap();
-    let ack = socket.next().await.unwrap().unwrap();
-    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack}");
-    socket
-        .send(send(json!({
-            "id": "1",
-            "type": "subscribe",
-            "payload": {
-                "query": "subscription($r: ID!, $o: ID!) { rollupChanged(roundId: $r, orgId: $o) { composite coverage { submitted } } }",
-                "variables": { "r": round, "o": world.liaoning.id.to_string() },
-            },
-        })))
-        .await
-        .unwrap();
+    const LIVE: &str = "subscription($r: ID!, $o: ID!) { rollupChanged(roundId: $r, orgId: $o) { composite coverage { submitted } } }";
+    let vars = json!({ "r": round, "o": world.liaoning.id.to_string() });
+    let mut socket = Socket::signed_in(&app, json!({ "token": province })).await;
+    socket.subscribe("1", LIVE, vars.clone()).await;
 
     // A county submits; the province's figure arrives over the socket.
     let filler = world.login(&app, &world.heping, Role::Filler).await;
@@ -256,14 +227,8 @@ async fn the_province_sees_its_figure_change_live() {
     .await;
     app.graphql(Some(&filler), SUBMIT, json!({ "id": id, "v": 1 }))
         .await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
-        let message = tokio::time::timeout_at(deadline, socket.next())
-            .await
-            .expect("a live update within 15 s")
-            .unwrap()
-            .unwrap();
-        let body: Value = serde_json::from_str(message.to_text().unwrap()).unwrap();
+        let body = socket.receive().await.expect("a live update");
         if body["type"] == "next"
             && body["payload"]["data"]["rollupChanged"]["coverage"]["submitted"] == 1
         {
@@ -277,38 +242,12 @@ async fn the_province_sees_its_figure_change_live() {
 
     // An outsider cannot subscribe to the province.
     let fujian = world.login(&app, &world.fujian, Role::Admin).await;
-    let (mut other, _) = {
-        let mut request = format!("ws://{}/graphql/ws", app.addr)
-            .into_client_request()
-            .unwrap();
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        tokio_tungstenite::connect_async(request).await.unwrap()
-    };
-    other
-        .send(send(
-            json!({ "type": "connection_init", "payload": { "token": fujian } }),
-        ))
-        .await
-        .unwrap();
-    other.next().await.unwrap().unwrap();
-    other
-        .send(send(json!({
-            "id": "1",
-            "type": "subscribe",
-            "payload": {
-                "query": "subscription($r: ID!, $o: ID!) { rollupChanged(roundId: $r, orgId: $o) { composite } }",
-                "variables": { "r": round, "o": world.liaoning.id.to_string() },
-            },
-        })))
-        .await
-        .unwrap();
-    let refused: Value =
-        serde_json::from_str(other.next().await.unwrap().unwrap().to_text().unwrap()).unwrap();
+    let mut other = Socket::signed_in(&app, json!({ "token": fujian })).await;
+    other.subscribe("1", LIVE, vars).await;
+    let refused = other.receive().await.expect("an answer");
     assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        socket_error_code(&refused),
+        Some("NOT_FOUND"),
         "subscription errors carry their code like any other: {refused}"
     );
     app.stop().await;

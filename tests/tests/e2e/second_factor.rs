@@ -68,12 +68,22 @@ async fn an_admin_enrols_at_sign_in_and_then_always_needs_a_code() {
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(recovery.len(), 10);
+    // Stored as digests: ten 64-hex-digit hashes, none of them a code as shown or typed.
+    assert_eq!(app.count("recovery_code").await, 10);
     assert_eq!(
-        app.count_where("recovery_code", "code_hash LIKE '%-%'")
+        app.count_where("recovery_code", "LENGTH(code_hash) = 64")
             .await,
-        0,
-        "stored as digests"
+        10
     );
+    for code in &recovery {
+        let typed = code.replace('-', "");
+        let clear = format!("code_hash IN ('{code}', '{typed}')");
+        assert_eq!(
+            app.count_where("recovery_code", &clear).await,
+            0,
+            "{code} stored in clear"
+        );
+    }
 
     // From now on the password alone is not enough, and a code is good once.
     let password_only = login(&app, admin, None).await;

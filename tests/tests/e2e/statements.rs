@@ -18,20 +18,7 @@ async fn statements(app: &TestApp, token: &str, query: &str, vars: Value) -> u32
 
 /// Runs `query`: the statements it took and its `data`.
 async fn answered(app: &TestApp, token: &str, query: &str, vars: Value) -> (u32, Value) {
-    let response = app
-        .client
-        .post(app.url("/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": vars }))
-        .send()
-        .await
-        .unwrap();
-    let n = response.headers()["x-sql-statements"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let body: Value = response.json().await.unwrap();
+    let (n, body) = app.graphql_counted(token, query, vars).await;
     assert!(body.get("errors").is_none(), "{body}");
     (n, body["data"].clone())
 }
