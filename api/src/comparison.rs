@@ -22,6 +22,8 @@ pub struct Row {
     pub figure: Figure,
     /// Among all the parent's children (before any filter); ties share a rank.
     pub rank: Option<u32>,
+    /// The same by the strict composite (unsubmitted counted as 0).
+    pub strict_rank: Option<u32>,
     /// The same org in the previous round.
     pub previous: Option<Figure>,
     /// Composite now minus composite then, in thousandths of a percentage point.
@@ -81,11 +83,29 @@ pub struct Comparison {
 pub enum SortKey {
     #[default]
     Rank,
+    StrictRank,
     Code,
     Name,
     Coverage,
     Change,
     RectificationRate,
+}
+
+impl std::str::FromStr for SortKey {
+    type Err = ();
+    /// The GraphQL names (`RANK`, `STRICT_RANK`, …), so a download can follow the page.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s {
+            "RANK" => SortKey::Rank,
+            "STRICT_RANK" => SortKey::StrictRank,
+            "CODE" => SortKey::Code,
+            "NAME" => SortKey::Name,
+            "COVERAGE" => SortKey::Coverage,
+            "CHANGE" => SortKey::Change,
+            "RECTIFICATION_RATE" => SortKey::RectificationRate,
+            _ => return Err(()),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -281,10 +301,15 @@ pub async fn load(
 
     let counts = rectification::counts_by_child(db, &round, &parent_figure.org, &now).await?;
     let ranks = competition_ranks(&now.iter().map(|f| f.composite_milli).collect::<Vec<_>>());
+    let strict_ranks = competition_ranks(
+        &now.iter()
+            .map(|f| f.strict_composite_milli)
+            .collect::<Vec<_>>(),
+    );
     let mut before = before.into_iter();
     let mut rows = Vec::with_capacity(now.len());
     let mut categories: BTreeSet<String> = BTreeSet::new();
-    for (figure, rank) in now.into_iter().zip(ranks) {
+    for ((figure, rank), strict_rank) in now.into_iter().zip(ranks).zip(strict_ranks) {
         let previous = before.next();
         let change_milli = match (&previous, figure.composite_milli) {
             (Some(p), Some(c)) => p.composite_milli.map(|p| i64::from(c) - i64::from(p)),
@@ -302,6 +327,7 @@ pub async fn load(
             rectification: counts.get(&figure.org.id).copied().unwrap_or_default(),
             figure,
             rank,
+            strict_rank,
             previous,
             change_milli,
             shared_change_milli,
@@ -371,6 +397,7 @@ impl Comparison {
             let primary = match key {
                 // Rank 1 first unless asked otherwise.
                 SortKey::Rank => opt(a.rank, b.rank, descending),
+                SortKey::StrictRank => opt(a.strict_rank, b.strict_rank, descending),
                 SortKey::Code => opt(Some(&fa.org.code), Some(&fb.org.code), descending),
                 SortKey::Name => opt(Some(&fa.org.name), Some(&fb.org.name), descending),
                 SortKey::Coverage => opt(fa.coverage_milli(), fb.coverage_milli(), descending),

@@ -22,6 +22,8 @@ pub struct Figure {
     pub round_id: i64,
     /// Thousandths of a percent; `None` while nothing counts yet.
     pub composite_milli: Option<u32>,
+    /// Unsubmitted checklists counted as 0 even while the round is open.
+    pub strict_composite_milli: Option<u32>,
     pub grade: Option<Grade>,
     pub coverage: Coverage,
     pub spread: Option<Spread>,
@@ -43,6 +45,7 @@ impl Figure {
             org,
             round_id,
             composite_milli: None,
+            strict_composite_milli: None,
             grade: None,
             coverage: Coverage::default(),
             spread: None,
@@ -162,6 +165,8 @@ pub async fn figures(
                         (false, true) => Some(0),
                         (false, false) => None,
                     };
+                    // Not counted yet means unsubmitted: 0 when counted strictly.
+                    f.strict_composite_milli = Some(f.composite_milli.unwrap_or(0));
                     let veto = stored.is_some_and(|s| s.2) && f.composite_milli.is_some();
                     f.grade = if veto {
                         Some(Grade::Fail)
@@ -186,6 +191,7 @@ pub async fn figures(
                     Some(row) => {
                         let r = rollup_from_row(row)?;
                         f.composite_milli = r.composite_milli;
+                        f.strict_composite_milli = r.strict_composite_milli;
                         f.grade = f.composite_milli.map(|c| Grade::of(c, &policy));
                         f.coverage = r.coverage;
                         f.spread = r.spread;

@@ -6,7 +6,9 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, Xl
 use touming_domain::scoring::AssignmentScore;
 use touming_store::entity::rectification;
 
-use crate::comparison::Comparison;
+use std::collections::HashMap;
+
+use crate::comparison::{Comparison, Row};
 
 fn head() -> Format {
     Format::new()
@@ -101,6 +103,8 @@ const COMPARISON_COLUMNS: &[(&str, f64)] = &[
     ("名称", 22.0),
     ("综合得分", 10.0),
     ("等级", 8.0),
+    ("未提交按0分计得分", 12.0),
+    ("按0分计排名", 8.0),
     ("应填报", 8.0),
     ("已提交", 8.0),
     ("已通过", 8.0),
@@ -113,14 +117,18 @@ const COMPARISON_COLUMNS: &[(&str, f64)] = &[
     ("整改完成率(%)", 13.0),
 ];
 
-fn comparison_rows(c: &Comparison, parent_column: bool) -> Vec<Vec<Cell>> {
+/// Columns before the rectification ones, which only a published round has.
+const UNPUBLISHED_COLUMNS: usize = 13;
+
+/// The rows of `c`, each after the name of its region when `region` names one.
+fn comparison_rows(c: &Comparison, region: Option<&dyn Fn(&Row) -> String>) -> Vec<Vec<Cell>> {
     c.rows
         .iter()
         .map(|r| {
             let f = &r.figure;
             let mut row: Vec<Cell> = Vec::new();
-            if parent_column {
-                row.push(c.parent.org.name.as_str().into());
+            if let Some(region) = region {
+                row.push(region(r).into());
             }
             row.extend([
                 r.rank.map(f64::from).into(),
@@ -128,6 +136,8 @@ fn comparison_rows(c: &Comparison, parent_column: bool) -> Vec<Vec<Cell>> {
                 f.org.name.as_str().into(),
                 f.composite_milli.map(milli).into(),
                 f.grade.map_or(Cell::Empty, |g| g.label().into()),
+                f.strict_composite_milli.map(milli).into(),
+                r.strict_rank.map(f64::from).into(),
                 f64::from(f.coverage.expected).into(),
                 f64::from(f.coverage.submitted).into(),
                 f64::from(f.coverage.approved).into(),
@@ -149,34 +159,65 @@ fn comparison_rows(c: &Comparison, parent_column: bool) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// The comparison of `top`'s children, their heat map and most failed items; and, when
-/// the children are regions, `below` (each child's own children) on a sheet of its own.
-pub fn comparison_xlsx(
-    top: &Comparison,
-    below: &[Comparison],
-    level_names: (&str, &str),
-) -> Result<Vec<u8>, XlsxError> {
+/// The sheets of a comparison download.
+pub struct ComparisonSheets<'a> {
+    /// As the page shows it: its rows in its order.
+    pub top: &'a Comparison,
+    /// Each row's region, when the rows are not all directly below the parent (a
+    /// province's counties): two 铁西区 are told apart by it.
+    pub top_regions: Option<&'a HashMap<i64, String>>,
+    /// When the rows are regions: each one's own children, on a sheet of their own.
+    pub below: &'a [Comparison],
+    /// Sheet names for the two levels.
+    pub level_names: (&'a str, &'a str),
+}
+
+/// The comparison of `top`'s rows, their heat map and most failed items, and the level
+/// below on a sheet of its own.
+pub fn comparison_xlsx(sheets: ComparisonSheets<'_>) -> Result<Vec<u8>, XlsxError> {
+    let ComparisonSheets {
+        top,
+        top_regions,
+        below,
+        level_names,
+    } = sheets;
     let mut workbook = Workbook::new();
     let published = top.round.published_at.is_some();
     let columns = if published {
         COMPARISON_COLUMNS
     } else {
-        &COMPARISON_COLUMNS[..11]
+        &COMPARISON_COLUMNS[..UNPUBLISHED_COLUMNS]
     };
-    sheet(
-        &mut workbook,
-        level_names.0,
-        columns,
-        comparison_rows(top, false),
-    )?;
+    let with_region = |first: &'static str| {
+        let mut all = vec![(first, 14.0)];
+        all.extend_from_slice(columns);
+        all
+    };
+    match top_regions {
+        Some(regions) => {
+            let region = |r: &Row| {
+                let parent = r.figure.org.parent_id.unwrap_or_default();
+                regions.get(&parent).cloned().unwrap_or_default()
+            };
+            let rows = comparison_rows(top, Some(&region));
+            sheet(&mut workbook, level_names.0, &with_region("所属市"), rows)?;
+        }
+        None => sheet(
+            &mut workbook,
+            level_names.0,
+            columns,
+            comparison_rows(top, None),
+        )?,
+    }
     if !below.is_empty() {
-        let mut with_parent = vec![("所属地区", 14.0)];
-        with_parent.extend_from_slice(columns);
         let rows = below
             .iter()
-            .flat_map(|c| comparison_rows(c, true))
+            .flat_map(|c| {
+                let parent = |_: &Row| c.parent.org.name.clone();
+                comparison_rows(c, Some(&parent))
+            })
             .collect();
-        sheet(&mut workbook, level_names.1, &with_parent, rows)?;
+        sheet(&mut workbook, level_names.1, &with_region("所属地区"), rows)?;
     }
 
     let mut heat_columns: Vec<(&str, f64)> = vec![("名称", 22.0)];

@@ -12,6 +12,7 @@ mod m20261122_000006_tallies_rectification;
 mod m20261201_000007_thirteen_channels;
 mod m20261201_000008_round_scope;
 mod m20261201_000009_sign_in;
+mod m20261201_000010_strict_composite;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_thirteen_channels::Migration),
             Box::new(m20261201_000008_round_scope::Migration),
             Box::new(m20261201_000009_sign_in::Migration),
+            Box::new(m20261201_000010_strict_composite::Migration),
         ]
     }
 }

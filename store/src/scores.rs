@@ -63,6 +63,10 @@ pub fn rollup_from_row(row: &rollup::Model) -> StoreResult<Rollup> {
             .composite_milli
             .map(|v| count(row, "composite_milli", v))
             .transpose()?,
+        strict_composite_milli: row
+            .strict_composite_milli
+            .map(|v| count(row, "strict_composite_milli", v))
+            .transpose()?,
         coverage: Coverage {
             expected: count(row, "expected", row.expected)?,
             submitted: count(row, "submitted", row.submitted)?,
@@ -89,6 +93,7 @@ pub fn rollup_to_row(
         round_id: Set(round_id),
         org_id: Set(org_id),
         composite_milli: Set(r.composite_milli.map(|c| c as i32)),
+        strict_composite_milli: Set(r.strict_composite_milli.map(|c| c as i32)),
         expected: Set(r.coverage.expected as i32),
         submitted: Set(r.coverage.submitted as i32),
         approved: Set(r.coverage.approved as i32),

@@ -18,6 +18,8 @@ pub enum ComparisonSort {
     /// Best first (equivalently, by composite).
     #[default]
     Rank,
+    /// Best first by the strict composite: unsubmitted checklists counted as 0.
+    StrictRank,
     Code,
     Name,
     /// Submitted of expected.
@@ -147,6 +149,7 @@ impl Comparison {
             .map(|r| {
                 let mut out = Rollup::from(r.figure.clone());
                 out.rank = r.rank;
+                out.strict_rank = r.strict_rank;
                 out.previous_composite = r
                     .previous
                     .as_ref()

@@ -102,12 +102,17 @@ pub struct Rollup {
     pub round_id: ID,
     /// Percent; null while nothing counts yet.
     pub composite: Option<f64>,
+    /// Percent, with every unsubmitted checklist counted as 0 even while the round is
+    /// open (what closing it now would give); null only when nothing is expected.
+    pub strict_composite: Option<f64>,
     pub grade: Option<String>,
     pub coverage: Coverage,
     /// Over the children being compared.
     pub spread: Option<Spread>,
     /// Among the rows it is compared with (ties share a rank: 1, 2, 2, 4).
     pub rank: Option<u32>,
+    /// In a comparison: the rank by `strictComposite`.
+    pub strict_rank: Option<u32>,
     pub indicators: Indicators,
     /// Per category, over the submitted checklists counted: the heat map's cells.
     pub categories: Vec<CategoryRate>,
@@ -223,6 +228,7 @@ impl From<Figure> for Rollup {
         Rollup {
             round_id: ID(f.round_id.to_string()),
             composite: f.composite_milli.map(percent),
+            strict_composite: f.strict_composite_milli.map(percent),
             grade: f.grade.map(|g| g.label().to_owned()),
             coverage: Coverage {
                 expected: f.coverage.expected,
@@ -237,6 +243,7 @@ impl From<Figure> for Rollup {
                 max: percent(s.max),
             }),
             rank: None,
+            strict_rank: None,
             indicators: f.indicators.into(),
             categories,
             assignment_id: f.assignment.as_ref().map(|a| ID(a.id.to_string())),

@@ -98,40 +98,109 @@ fn level_name(kind: Option<OrgKind>) -> &'static str {
     }
 }
 
-/// `GET /export/rounds/{round}/comparison/{parent}.xlsx`: the parent's children; when
-/// they are regions, their own children on a second sheet.
+/// The view a comparison page shows, so its download is what the page shows.
+#[derive(Deserialize, Default)]
+pub struct ComparisonView {
+    /// Every org of this kind below the parent (`COUNTY`: a province's counties)
+    /// instead of its direct children.
+    kind: Option<String>,
+    /// A `ComparisonSort` name; `RANK` when absent.
+    sort: Option<String>,
+    descending: Option<bool>,
+}
+
+impl ComparisonView {
+    fn read(&self) -> ApiResult<(Option<OrgKind>, comparison::SortKey, bool)> {
+        let kind = self
+            .kind
+            .as_deref()
+            .map(|k| k.parse::<OrgKind>().map_err(|m| ApiError::field("kind", m)))
+            .transpose()?;
+        let sort = self
+            .sort
+            .as_deref()
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| ApiError::field("sort", format!("未知排序方式：{s}")))
+            })
+            .transpose()?
+            .unwrap_or_default();
+        Ok((kind, sort, self.descending.unwrap_or(false)))
+    }
+}
+
+/// `GET /export/rounds/{round}/comparison/{parent}.xlsx[?kind=&sort=&descending=]`: the
+/// rows the page shows, in its order; when they are the parent's child regions, their
+/// own children on a second sheet.
 pub async fn comparison(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path((round, file)): Path<(String, String)>,
+    Query(view): Query<ComparisonView>,
 ) -> Response {
     let db = app.state.db.clone();
     let fallback = format!("comparison-{round}-{file}");
     download(&app, peer, &headers, fallback, |viewer| async move {
+        let (kind, sort, descending) = view.read()?;
         let guard = Guard::new(&viewer);
         let rounds = comparison::round_and_previous(&db, &guard, round_id(&round)?).await?;
         let round: round::Model = rounds.0.clone();
         let parent = guard.org(&db, id_of(&file, "机构")?).await?;
-        let top = comparison::load(&db, &guard, rounds.clone(), parent.clone(), None).await?;
+        let mut top = comparison::load(&db, &guard, rounds.clone(), parent.clone(), kind).await?;
+        top.sort_and_filter(sort, descending, &comparison::Filter::default());
         let child_kind = top.rows.first().map(|r| r.figure.org.kind());
         let mut below = Vec::new();
-        if child_kind.is_some_and(|k| k != OrgKind::Institution) {
+        let mut regions = None;
+        if kind.is_some() {
+            // Rows from anywhere below: name each one's region (one statement).
+            let ids: Vec<i64> = top
+                .rows
+                .iter()
+                .filter_map(|r| r.figure.org.parent_id)
+                .collect();
+            let mut names = HashMap::new();
+            for chunk in ids.chunks(900) {
+                for o in guard
+                    .orgs()
+                    .filter(org::Column::Id.is_in(chunk.to_vec()))
+                    .all(&db)
+                    .await?
+                {
+                    names.insert(o.id, o.name);
+                }
+            }
+            regions = Some(names);
+        } else if child_kind.is_some_and(|k| k != OrgKind::Institution) {
             // A bounded fan-out (a province has tens of cities), not a per-row query
             // of an API page.
             for row in &top.rows {
-                below.push(
+                let mut c =
                     comparison::load(&db, &guard, rounds.clone(), row.figure.org.clone(), None)
-                        .await?,
-                );
+                        .await?;
+                c.sort_and_filter(sort, descending, &comparison::Filter::default());
+                below.push(c);
             }
         }
         let grandchild_kind = below
             .iter()
             .find_map(|c| c.rows.first().map(|r| r.figure.org.kind()));
-        let name = format!("{}·{}·下级对比", round.title, parent.name);
-        let names = (level_name(child_kind), level_name(grandchild_kind));
-        let bytes = blocking(move || reports::comparison_xlsx(&top, &below, names)).await?;
+        let what = if kind.is_some() { "全部" } else { "下级" };
+        let name = format!(
+            "{}·{}·{what}{}对比",
+            round.title,
+            parent.name,
+            level_name(child_kind)
+        );
+        let bytes = blocking(move || {
+            reports::comparison_xlsx(reports::ComparisonSheets {
+                top: &top,
+                top_regions: regions.as_ref(),
+                below: &below,
+                level_names: (level_name(child_kind), level_name(grandchild_kind)),
+            })
+        })
+        .await?;
         Ok((name, bytes))
     })
     .await

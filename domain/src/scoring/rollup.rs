@@ -2,8 +2,10 @@
 //! mean of the parts that exist — its own checklist, the mean of its directly attached
 //! institutions, the mean of its sub-regions' composites — with the weights
 //! renormalised over those parts. While a round is open only submitted checklists
-//! count; once it is closed an unsubmitted one counts as 0. The same function serves a
-//! full recompute and an incremental one, so the two cannot differ.
+//! count; once it is closed an unsubmitted one counts as 0. Beside it the strict
+//! composite counts the unsubmitted as 0 already (what closing now would give), so a
+//! region cannot rank first on the one checklist of four it submitted. The same
+//! function serves a full recompute and an incremental one, so the two cannot differ.
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +54,9 @@ pub struct Spread {
 pub struct Rollup {
     /// Thousandths of a percent; `None` when nothing counts yet.
     pub composite_milli: Option<u32>,
+    /// The composite with every unsubmitted checklist counted as 0, whether or not the
+    /// round is closed; `None` only when no checklist is expected below.
+    pub strict_composite_milli: Option<u32>,
     pub coverage: Coverage,
     /// Pooled over the subtree: ratios of sums.
     pub indicators: Indicators,
@@ -106,24 +111,17 @@ fn spread(values: &[u32]) -> Option<Spread> {
     })
 }
 
-/// One region's roll-up from its own checklist (if it has one), its directly attached
-/// institutions' checklists and its sub-regions' roll-ups.
-pub fn rollup_region(
+/// The weighted mean of the parts that exist, each checklist counted by `count`.
+fn composite(
     own: Option<&ChildResult>,
     institutions: &[ChildResult],
-    subregions: &[Rollup],
+    subregions: &[Option<u32>],
     policy: &ScoringPolicy,
-    closed: bool,
-) -> Rollup {
-    let own_value = own.and_then(|c| counted(c, closed));
-    let institution_values: Vec<u32> = institutions
-        .iter()
-        .filter_map(|c| counted(c, closed))
-        .collect();
-    let subregion_values: Vec<u32> = subregions
-        .iter()
-        .filter_map(|r| r.composite_milli)
-        .collect();
+    count: impl Fn(&ChildResult) -> Option<u32>,
+) -> (Option<u32>, Vec<u32>) {
+    let own_value = own.and_then(&count);
+    let institution_values: Vec<u32> = institutions.iter().filter_map(&count).collect();
+    let subregion_values: Vec<u32> = subregions.iter().flatten().copied().collect();
     let parts = [
         (own_value, policy.own_weight),
         (mean(&institution_values), policy.institutions_weight),
@@ -136,7 +134,35 @@ pub fn rollup_region(
             den += weight as u64;
         }
     }
-    let composite_milli = (den > 0).then(|| ((2 * num + den) / (2 * den)) as u32);
+    let composite = (den > 0).then(|| ((2 * num + den) / (2 * den)) as u32);
+    // The values compared by the spread: sub-regions if there are any, else institutions.
+    let compared = if subregions.is_empty() {
+        institution_values
+    } else {
+        subregion_values
+    };
+    (composite, compared)
+}
+
+/// One region's roll-up from its own checklist (if it has one), its directly attached
+/// institutions' checklists and its sub-regions' roll-ups.
+pub fn rollup_region(
+    own: Option<&ChildResult>,
+    institutions: &[ChildResult],
+    subregions: &[Rollup],
+    policy: &ScoringPolicy,
+    closed: bool,
+) -> Rollup {
+    let as_published: Vec<Option<u32>> = subregions.iter().map(|r| r.composite_milli).collect();
+    let (composite_milli, compared) = composite(own, institutions, &as_published, policy, |c| {
+        counted(c, closed)
+    });
+    let strict: Vec<Option<u32>> = subregions
+        .iter()
+        .map(|r| r.strict_composite_milli)
+        .collect();
+    let (strict_composite_milli, _) =
+        composite(own, institutions, &strict, policy, |c| counted(c, true));
 
     let mut coverage = Coverage::default();
     let mut indicators = Indicators::default();
@@ -157,13 +183,9 @@ pub fn rollup_region(
         indicators = indicators + r.indicators;
         tally.add(&r.tally);
     }
-    let compared = if subregions.is_empty() {
-        institution_values
-    } else {
-        subregion_values
-    };
     Rollup {
         composite_milli,
+        strict_composite_milli,
         coverage,
         indicators,
         spread: spread(&compared),
@@ -213,6 +235,7 @@ mod tests {
         // Only sub-regions: their mean.
         let sub = |p: u32| Rollup {
             composite_milli: Some(p * 1000),
+            strict_composite_milli: Some(p * 1000),
             coverage: Coverage {
                 expected: 1,
                 submitted: 1,
@@ -264,6 +287,9 @@ mod tests {
         let closed = rollup_region(Some(&pending()), &[done(60), pending()], &[], &policy, true);
         // own 0 (0.4), institutions mean 30 (0.2): 10.
         assert_eq!(closed.composite_milli, Some(10_000));
+        // While open, the strict composite already counts the unsubmitted as 0.
+        assert_eq!(open.strict_composite_milli, Some(10_000));
+        assert_eq!(closed.strict_composite_milli, Some(10_000));
     }
 
     #[test]
@@ -301,6 +327,7 @@ mod tests {
             };
             let sub = |p: Option<u32>| Rollup {
                 composite_milli: p.map(|p| p * 1000),
+                strict_composite_milli: Some(p.unwrap_or(0) * 1000),
                 coverage: Coverage { expected: 1, submitted: p.is_some() as u32, approved: 0 },
                 indicators: Indicators::default(),
                 spread: None,
@@ -317,6 +344,13 @@ mod tests {
             }
             let after = rollup_region(own_result.as_ref(), &better, &subs, &policy, closed);
             proptest::prop_assert!(after.composite_milli >= before.composite_milli);
+            proptest::prop_assert!(after.strict_composite_milli >= before.strict_composite_milli);
+            // Counting the unsubmitted as 0 never raises a figure, and once the round is
+            // closed it is the figure.
+            proptest::prop_assert!(before.strict_composite_milli <= before.composite_milli.or(before.strict_composite_milli));
+            if closed {
+                proptest::prop_assert_eq!(before.strict_composite_milli, before.composite_milli);
+            }
         }
     }
 }

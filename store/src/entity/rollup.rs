@@ -9,6 +9,9 @@ pub struct Model {
     pub round_id: i64,
     pub org_id: i64,
     pub composite_milli: Option<i32>,
+    /// Unsubmitted checklists counted as 0 even while the round is open. Null also
+    /// while an open round's roll-up was written before this existed (and is stale).
+    pub strict_composite_milli: Option<i32>,
     pub expected: i32,
     pub submitted: i32,
     pub approved: i32,

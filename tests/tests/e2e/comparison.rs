@@ -7,13 +7,14 @@ use touming_store::entity::org;
 use touming_tests::{TestApp, World, error_code, spawn_app};
 
 use super::assignments::{SAVE, SUBMIT, full_answers, mine, open_round};
+use super::rectification::{download, names, rows};
 use super::scores::until;
 
 const COMPARISON: &str = "query($r: ID!, $p: ID!, $k: OrgKind, $s: ComparisonSort, $d: Boolean, $f: ComparisonFilter) {
   comparison(roundId: $r, parentId: $p, childKind: $k, sortBy: $s, descending: $d, filter: $f) {
     previousRoundId
     summary { composite coverage { expected submitted } }
-    rows { org { code name } composite grade rank change sharedChange previousComposite assignmentId
+    rows { org { code name } composite strictComposite grade rank strictRank change sharedChange previousComposite assignmentId
            coverage { expected submitted } categories { name percent } rectification { total verified overdue rate } }
     heatMap { categories rows { org { code } cells } }
     failedItems(first: 20) { item { code title } checked failed failureRate }
@@ -371,5 +372,90 @@ async fn the_next_round_shows_the_change_on_shared_items() {
     assert_eq!(trend.len(), 2);
     assert_eq!(trend[0]["roundId"], first.as_str());
     assert_eq!(trend[0]["composite"], then_composite);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_county_that_submitted_half_its_checklists_does_not_rank_first_when_the_unsubmitted_count_as_zero()
+ {
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    let round = open_round(&app, &world, None).await;
+    let province = world.login(&app, &world.liaoning, Role::Admin).await;
+    // 和平区 submits a perfect checklist, its hospital nothing; 沈河区 (no hospital)
+    // submits with one gap.
+    submit_with_gaps(&app, &world, &world.heping, &[]).await;
+    submit_with_gaps(&app, &world, &world.shenhe, &[3]).await;
+    until_city_counts(&app, &province, &round, &world, 2).await;
+
+    let c = compare(&app, &province, &round, &world.liaoning, json!({})).await;
+    assert_eq!(codes(&c["rows"]), ["210102", "210103"], "{c}");
+    let (heping, shenhe) = (&c["rows"][0], &c["rows"][1]);
+    assert_eq!(
+        (heping["rank"].clone(), shenhe["rank"].clone()),
+        (json!(1), json!(2))
+    );
+    // Counted strictly, 和平区 is its own checklist (weight 0.4) and an unsubmitted
+    // hospital (0.2) at 0: two thirds of its composite.
+    let own = heping["composite"].as_f64().unwrap();
+    let strict = heping["strictComposite"].as_f64().unwrap();
+    assert!((strict - own * 0.4 / 0.6).abs() < 0.001, "{heping}");
+    assert_eq!(
+        shenhe["strictComposite"], shenhe["composite"],
+        "all submitted"
+    );
+    assert_eq!(heping["strictRank"], 2, "{c}");
+    assert_eq!(shenhe["strictRank"], 1, "{c}");
+    let strictly = compare(
+        &app,
+        &province,
+        &round,
+        &world.liaoning,
+        json!({ "s": "STRICT_RANK" }),
+    )
+    .await;
+    assert_eq!(codes(&strictly["rows"]), ["210103", "210102"]);
+
+    // The download follows the view: the province's counties, strictly ranked, each
+    // with its city.
+    let mut sheets = download(
+        &app,
+        &province,
+        &format!(
+            "/export/rounds/{round}/comparison/{}.xlsx?kind=COUNTY&sort=STRICT_RANK",
+            world.liaoning.id
+        ),
+    )
+    .await;
+    assert_eq!(names(&sheets), ["县（区）", "分类得分率", "失分最多的事项"]);
+    let counties = rows(&mut sheets, "县（区）");
+    let column = |title: &str| counties[0].iter().position(|c| c == title).unwrap();
+    assert_eq!(counties[0][0], calamine::Data::from("所属市"));
+    let listed: Vec<String> = counties[1..]
+        .iter()
+        .map(|r| r[column("代码")].to_string())
+        .collect();
+    assert_eq!(listed, ["210103", "210102"]);
+    assert!(counties[1..].iter().all(|r| r[0] == "沈阳市"));
+    assert_eq!(
+        counties[2][column("按0分计排名")],
+        calamine::Data::Float(2.0)
+    );
+    assert_eq!(
+        counties[2][column("未提交按0分计得分")],
+        calamine::Data::Float(strict)
+    );
+    let bad = app
+        .client
+        .get(app.url(&format!(
+            "/export/rounds/{round}/comparison/{}.xlsx?sort=BEST",
+            world.liaoning.id
+        )))
+        .bearer_auth(&province)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("sort"));
     app.stop().await;
 }

@@ -16,9 +16,9 @@ const LIST: &str = "query($r: ID, $o: ID, $s: RectificationStatus, $late: Boolea
     totalCount edges { node { id itemCode itemTitle finding points max deadline status overdue version owner { code } } } } }";
 const UPDATE: &str = "mutation($id: ID!, $i: RectificationInput!) {
   updateRectification(id: $id, input: $i) { id status version fixNote fixEvidenceUrls reviewComment } }";
-type Sheets = calamine::Xlsx<std::io::Cursor<Vec<u8>>>;
+pub type Sheets = calamine::Xlsx<std::io::Cursor<Vec<u8>>>;
 
-async fn download(app: &TestApp, token: &str, path: &str) -> Sheets {
+pub async fn download(app: &TestApp, token: &str, path: &str) -> Sheets {
     let response = app
         .client
         .get(app.url(path))
@@ -37,12 +37,12 @@ async fn download(app: &TestApp, token: &str, path: &str) -> Sheets {
     calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file")
 }
 
-fn names(sheets: &Sheets) -> Vec<String> {
+pub fn names(sheets: &Sheets) -> Vec<String> {
     use calamine::Reader;
     sheets.sheet_names()
 }
 
-fn rows(sheets: &mut Sheets, name: &str) -> Vec<Vec<Data>> {
+pub fn rows(sheets: &mut Sheets, name: &str) -> Vec<Vec<Data>> {
     use calamine::Reader;
     sheets
         .worksheet_range(name)
@@ -361,7 +361,7 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
         cities[0][..4],
         ["排名", "代码", "名称", "综合得分"].map(Data::from)
     );
-    assert_eq!(cities[0][14], Data::from("整改完成率(%)"));
+    assert_eq!(cities[0][16], Data::from("整改完成率(%)"));
     assert_eq!(cities[1][1], Data::from("210100"));
     assert!(
         matches!(cities[1][3], Data::Float(_)),
@@ -372,7 +372,7 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     assert_eq!(counties[0][0], Data::from("所属地区"));
     let heping = counties.iter().find(|r| r[2] == "210102").unwrap();
     assert_eq!(heping[0], Data::from("沈阳市"));
-    assert_eq!(heping[13], Data::Float(1.0), "verified entries: {heping:?}");
+    assert_eq!(heping[15], Data::Float(1.0), "verified entries: {heping:?}");
     let mut assignment_sheets = download(
         &app,
         &city,

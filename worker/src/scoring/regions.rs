@@ -364,6 +364,7 @@ async fn save(
                 OnConflict::columns([rollup::Column::RoundId, rollup::Column::OrgId])
                     .update_columns([
                         rollup::Column::CompositeMilli,
+                        rollup::Column::StrictCompositeMilli,
                         rollup::Column::Expected,
                         rollup::Column::Submitted,
                         rollup::Column::Approved,
