@@ -325,8 +325,9 @@ mod tests {
                 indicators: Indicators::default(),
                 tally: Tally::default(),
             };
+            // A sub-region with nothing submitted counts as 0 once the round is closed.
             let sub = |p: Option<u32>| Rollup {
-                composite_milli: p.map(|p| p * 1000),
+                composite_milli: p.or(closed.then_some(0)).map(|p| p * 1000),
                 strict_composite_milli: Some(p.unwrap_or(0) * 1000),
                 coverage: Coverage { expected: 1, submitted: p.is_some() as u32, approved: 0 },
                 indicators: Indicators::default(),
