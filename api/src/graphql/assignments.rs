@@ -318,7 +318,18 @@ impl Assignment {
             percent: (answered * 100).checked_div(applicable).unwrap_or(100) as u32,
         })
     }
-    /// Every transition, oldest first.
+    /// The latest score in percent (as `score.percent`), for lists such as the review
+    /// queue; null before the first scoring. `scoreStale` says whether it is current.
+    async fn score_percent(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        let milli = ctx.loaders().load_one(batch::PercentOf(self.0.id)).await?;
+        Ok(milli.map(|m| super::scores::percent(m.max(0) as u32)))
+    }
+
+    /// The checklist changed after its latest score; a newer one is on its way.
+    async fn score_stale(&self) -> bool {
+        self.0.score_stale
+    }
+
     /// Rectification entries of this org from earlier rounds that are not yet verified:
     /// what to look back at (回头看) while filling in this round.
     async fn open_rectifications(
@@ -340,6 +351,7 @@ impl Assignment {
             .collect())
     }
 
+    /// Every transition, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         let rows = ctx
             .loaders()

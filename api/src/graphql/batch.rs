@@ -9,7 +9,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use touming_domain::assessment::RectificationStatus;
 use touming_store::entity::{
-    answer, assignment_event, catalogue_item, org, rectification, round, round_scope,
+    answer, assignment_event, catalogue_item, org, rectification, round, round_scope, score,
 };
 use touming_store::stored;
 
@@ -185,6 +185,29 @@ impl Loader<ProgressOf> for Batch {
                 (*k, counted)
             })
             .collect())
+    }
+}
+
+/// A checklist's latest score in thousandths of a percent, for lists (the review
+/// queue): the summary column only, the explanations stay unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PercentOf(pub i64);
+
+impl Loader<PercentOf> for Batch {
+    type Value = i32;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[PercentOf]) -> Result<HashMap<PercentOf, i32>, Self::Error> {
+        let rows: Vec<(i64, i32)> = score::Entity::find()
+            .select_only()
+            .column(score::Column::AssignmentId)
+            .column(score::Column::PercentMilli)
+            .filter(score::Column::AssignmentId.is_in(keys.iter().map(|k| k.0)))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(failed)?;
+        Ok(rows.into_iter().map(|(id, p)| (PercentOf(id), p)).collect())
     }
 }
 

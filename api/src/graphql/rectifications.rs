@@ -173,12 +173,16 @@ impl RectificationQuery {
         org_id: Option<ID>,
         status: Option<RectificationStatus>,
         overdue: Option<bool>,
+        #[graphql(desc = "An item's code (its start) or part of its title")] search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Rectification>> {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let mut select = guard.rectifications();
+        if let Some(term) = super::search::term(search)? {
+            select = select.filter(crate::rectification::item_matches(&term));
+        }
         if let Some(id) = round_id {
             let round = guard.round(db, parse_id(&id, "考核轮次")?).await?;
             select = select.filter(rectification::Column::RoundId.eq(round.id));

@@ -237,9 +237,12 @@ pub async fn assignment(
 pub struct RectificationFilter {
     /// Only entries owned in this org's subtree.
     org: Option<String>,
+    /// Only entries of items whose code starts with it or whose title contains it, as
+    /// the list's `search`.
+    search: Option<String>,
 }
 
-/// `GET /export/rounds/{round}/rectifications.xlsx[?org=ID]`
+/// `GET /export/rounds/{round}/rectifications.xlsx[?org=ID&search=]`
 pub async fn rectifications(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -262,6 +265,9 @@ pub async fn rectifications(
             select = select
                 .filter(rectification::Column::OwnerPath.gte(lo))
                 .filter(rectification::Column::OwnerPath.lt(hi));
+        }
+        if let Some(term) = crate::graphql::search::term(filter.search)? {
+            select = select.filter(crate::rectification::item_matches(&term));
         }
         use sea_orm::{PaginatorTrait, QuerySelect};
         if select.clone().count(&db).await? > MAX_RECTIFICATIONS {

@@ -11,8 +11,8 @@ use super::assignments::open_round;
 use super::comparison::{compare, submit_with_gaps, until_city_counts};
 use super::scores::until;
 
-const LIST: &str = "query($r: ID, $o: ID, $s: RectificationStatus, $late: Boolean) {
-  rectifications(roundId: $r, orgId: $o, status: $s, overdue: $late) {
+const LIST: &str = "query($r: ID, $o: ID, $s: RectificationStatus, $late: Boolean, $q: String) {
+  rectifications(roundId: $r, orgId: $o, status: $s, overdue: $late, search: $q) {
     totalCount edges { node { id itemCode itemTitle finding points max deadline status overdue version owner { code } } } } }";
 const UPDATE: &str = "mutation($id: ID!, $i: RectificationInput!) {
   updateRectification(id: $id, input: $i) { id status version fixNote fixEvidenceUrls reviewComment } }";
@@ -335,6 +335,40 @@ async fn a_published_round_leaves_rectification_that_is_fixed_reopened_and_verif
     assert_eq!(progress["verified"], 1);
     let rate = (1000.0 * 100.0 / short.len() as f64).round() / 1000.0;
     assert_eq!(progress["rate"].as_f64().unwrap(), rate);
+    // One item across every region: by its code, or by words of its title.
+    let entries = list(&app, &province, json!({ "r": round })).await;
+    let entry = entries["edges"][0]["node"].clone();
+    let by_code = list(&app, &province, json!({ "q": entry["itemCode"] })).await;
+    assert!(by_code["totalCount"].as_u64().unwrap() >= 1, "{by_code}");
+    assert!(
+        by_code["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["itemCode"] == entry["itemCode"]),
+        "{by_code}"
+    );
+    let title: String = entry["itemTitle"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .skip(1)
+        .take(4)
+        .collect();
+    let by_title = list(&app, &province, json!({ "q": title })).await;
+    assert!(
+        by_title["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["node"]["id"] == entry["id"]),
+        "{title}: {by_title}"
+    );
+    assert_eq!(
+        list(&app, &province, json!({ "q": "%" })).await["totalCount"],
+        0,
+        "% is a character, not a wildcard"
+    );
     let verified = list(&app, &province, json!({ "s": "VERIFIED" })).await;
     assert_eq!(verified["totalCount"], 1);
     assert_eq!(

@@ -81,7 +81,7 @@ async fn comparison_and_trend_take_the_same_statements_for_two_rows_or_thirty_tw
     app.stop().await;
 }
 
-const QUEUE: &str = "query { reviewQueue { id status org { name parent { name } }
+const QUEUE: &str = "query { reviewQueue { id status scorePercent scoreStale org { name parent { name } }
   progress { answered applicable percent } history { action toStatus } openRectifications { id } } }";
 
 #[tokio::test]
@@ -124,8 +124,8 @@ async fn a_review_queue_of_thirty_one_costs_what_a_queue_of_one_does() {
         "{rows:?}"
     );
     // assignment, org, catalogue_item, answer, assignment_event, rectification, round
-    // (the self-check step): 7 entity types.
-    assert!(one <= 1 + 7, "{one} statements");
+    // (the self-check step), score: 8 entity types.
+    assert!(one <= 1 + 8, "{one} statements");
 
     // The thirty new districts' checklists arrive in the queue together.
     app.sql(&format!(

@@ -21,6 +21,11 @@ const en: typeof zh = {
     back: 'Back',
   },
   home: {
+    score: 'Score',
+    filterRound: 'Round',
+    filterOrg: 'Organisation',
+    below: 'Score below',
+    shown: '{m} of {n} shown',
     submittedAt: 'Submitted',
     mine: 'My checklists',
     queue: 'Waiting for review',
@@ -138,6 +143,8 @@ const en: typeof zh = {
     said: 'Reviewer: ',
   },
   rectification: {
+    itemFilter: 'Item',
+    itemHint: 'Code or title',
     anyOrg: 'All orgs',
     bulkVerify: 'Verify selected',
     bulkConfirm: 'Verify the {n} selected fixed entries? They no longer count as open.',
@@ -285,6 +292,11 @@ const en: typeof zh = {
     summary: '{a} added, {r} removed, {c} changed, {u} unchanged',
   },
   comparison: {
+    strict: 'Unsubmitted as 0',
+    strictHint: 'The round is still open: unsubmitted checklists count as 0 in the figure and the rank (what closing now would give)',
+    strictRank: 'Rank (unsubmitted as 0)',
+    strictComposite: 'Composite (unsubmitted as 0)',
+    breadcrumb: 'Location',
     own: 'Own',
     ownChecklist: 'Own checklist',
     map: 'Map',

@@ -19,6 +19,11 @@ export default {
     back: '返回',
   },
   home: {
+    score: '得分',
+    filterRound: '考核轮次',
+    filterOrg: '单位名称',
+    below: '得分低于',
+    shown: '共 {n} 份，显示 {m} 份',
     submittedAt: '提交时间',
     mine: '我的填报',
     queue: '待审核',
@@ -136,6 +141,8 @@ export default {
     said: '审核意见：',
   },
   rectification: {
+    itemFilter: '事项',
+    itemHint: '编码或名称',
     anyOrg: '全部单位',
     bulkVerify: '批量销号',
     bulkConfirm: '将对选中的 {n} 条已整改事项销号，销号后不再计入未完成。确定？',
@@ -283,6 +290,11 @@ export default {
     summary: '新增 {a} 项，删除 {r} 项，修改 {c} 项，未变 {u} 项',
   },
   comparison: {
+    strict: '未提交按 0 分计',
+    strictHint: '本轮尚未结束：未提交的填报表按 0 分计入得分和排名（即现在结束填报的结果）',
+    strictRank: '排名（未提交按0分）',
+    strictComposite: '得分（未提交按0分）',
+    breadcrumb: '所在位置',
     own: '本级',
     ownChecklist: '本级填报表',
     map: '地图',
