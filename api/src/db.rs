@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use sea_orm::sqlx::postgres::PgSslMode;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
@@ -33,12 +34,48 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
             .busy_timeout(busy)
             .create_if_missing(true)
     });
+    if loopback_without_tls(&config.url) {
+        options.map_sqlx_postgres_opts(|o| o.ssl_mode(PgSslMode::Disable));
+    }
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(|_| {
         // Outside a counted request there is nothing to add to.
         let _ = STATEMENTS.try_with(|n| n.fetch_add(1, Ordering::Relaxed));
     });
     Ok(db)
+}
+
+/// A PostgreSQL server on this machine is reached without TLS unless the URL (or
+/// `PGSSLMODE`) asks for it: on loopback TLS protects nothing a neighbour could read,
+/// and its handshake and encryption cost a fifth of an autosave's CPU. Any other host
+/// keeps the driver's default (`prefer`: TLS whenever the server offers it).
+pub fn loopback_without_tls(url: &str) -> bool {
+    if std::env::var_os("PGSSLMODE").is_some() {
+        return false;
+    }
+    let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    else {
+        return false;
+    };
+    let (authority, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, q),
+        None => (rest, ""),
+    };
+    let asks = query
+        .split('&')
+        .any(|pair| matches!(pair.split('=').next(), Some("sslmode" | "ssl-mode")));
+    if asks {
+        return false;
+    }
+    let host_port = authority.split('/').next().unwrap_or("");
+    let host_port = host_port.rsplit('@').next().unwrap_or("");
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    matches!(host, "localhost" | "::1") || host.starts_with("127.")
 }
 
 tokio::task_local! {
@@ -92,5 +129,25 @@ mod tests {
         assert_eq!(sqlite_file("sqlite:///tmp/x.db"), Some("/tmp/x.db"));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://localhost/test"), None);
+    }
+
+    #[test]
+    fn only_a_server_on_this_machine_is_reached_without_tls() {
+        for url in [
+            "postgres://postgres@127.0.0.1:5432/touming",
+            "postgres://u:p@localhost/touming",
+            "postgresql://u@[::1]:5432/db?application_name=x",
+        ] {
+            assert!(super::loopback_without_tls(url), "{url}");
+        }
+        for url in [
+            "postgres://u@db.internal:5432/touming",
+            "postgres://u@10.0.0.5/touming",
+            "postgres://u@127.0.0.1/touming?sslmode=require",
+            "postgres://u@localhost/touming?application_name=x&sslmode=verify-full",
+            "sqlite://touming.db?mode=rwc",
+        ] {
+            assert!(!super::loopback_without_tls(url), "{url}");
+        }
     }
 }

@@ -151,6 +151,16 @@ async fn the_database_is_set_up_as_the_design_asks() {
             .unwrap()
             .unwrap();
             assert_eq!(collation.try_get_by_index::<String>(0).unwrap(), "C");
+            // The test server is on loopback with TLS on: the app's connections are
+            // plain, since encrypting to oneself only costs CPU.
+            let tls = one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                !tls.try_get_by_index::<bool>(0).unwrap(),
+                "a loopback connection negotiated TLS"
+            );
         }
         other => panic!("unexpected backend {other:?}"),
     }
