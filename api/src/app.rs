@@ -69,6 +69,7 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> anyhow::Resu
         metrics: Arc::new(Metrics::default()),
         events: events(&config),
         revocations: tokio::sync::broadcast::channel(256).0,
+        round_items: Arc::default(),
         evidence: crate::evidence::EvidenceStore::from_config(&config.evidence)
             .context("opening the evidence store")?,
         config: Arc::new(config),

@@ -26,6 +26,8 @@ pub struct AppState {
     /// Users whose sessions were just revoked here (logout, password change,
     /// deactivation): open sockets on this replica check their session at once.
     pub revocations: tokio::sync::broadcast::Sender<i64>,
+    /// The items of the catalogue versions rounds use (never changed once published).
+    pub round_items: Arc<touming_store::catalogue::RoundItems>,
 }
 
 impl AppState {

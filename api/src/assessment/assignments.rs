@@ -5,6 +5,7 @@
 //! is written.
 
 use std::collections::HashSet;
+use touming_store::catalogue::RoundItems;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -25,7 +26,6 @@ use touming_store::stored;
 
 use super::{answers, rounds, today};
 use crate::audit::{self, Entry};
-use crate::catalogue::store;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::tenancy::Guard;
 
@@ -73,7 +73,7 @@ async fn claim_version(
     assignment: &assignment::Model,
     expected: i32,
     next: AssignmentStatus,
-) -> ApiResult<i32> {
+) -> ApiResult<assignment::Model> {
     let mut update = assignment::Entity::update_many()
         .col_expr(
             assignment::Column::Version,
@@ -96,8 +96,8 @@ async fn claim_version(
                 Expr::value(Option::<chrono::DateTime<Utc>>::None),
             );
     }
-    let result = update.exec(txn).await?;
-    if result.rows_affected == 0 {
+    // The row as updated comes back with the update: no read after the commit.
+    let Some(claimed) = update.exec_with_returning(txn).await?.into_iter().next() else {
         let current = assignment::Entity::find_by_id(assignment.id)
             .one(txn)
             .await?
@@ -105,8 +105,8 @@ async fn claim_version(
         return Err(ApiError::Conflict {
             current_version: current.into(),
         });
-    }
-    Ok(expected + 1)
+    };
+    Ok(claimed)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -141,6 +141,7 @@ async fn record_event(
 /// unless every answer passes and the version matches.
 pub async fn save_answers(
     db: &DatabaseConnection,
+    round_items: &RoundItems,
     guard: &Guard<'_>,
     assignment: assignment::Model,
     org: &org::Model,
@@ -156,16 +157,13 @@ pub async fn save_answers(
     if batch.len() > 500 {
         return Err(ApiError::field("answers", "一次最多保存 500 项"));
     }
-    let codes: HashSet<String> = store::items(db, assignment.version_id)
-        .await?
-        .into_iter()
-        .map(|i| i.code)
-        .collect();
+    let items = round_items.of(db, assignment.version_id).await?;
+    let codes: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
     let mut found = Vec::new();
     let mut seen = HashSet::new();
     let day = today();
     for answer in &batch {
-        if !codes.contains(&answer.item_code) {
+        if !codes.contains(answer.item_code.as_str()) {
             found.push(AnswerProblem {
                 item_code: answer.item_code.clone(),
                 field: "itemCode",
@@ -185,7 +183,8 @@ pub async fn save_answers(
     }
 
     let txn = db.begin().await?;
-    let version = claim_version(&txn, &assignment, expected_version, next).await?;
+    let claimed = claim_version(&txn, &assignment, expected_version, next).await?;
+    let version = claimed.version;
     let changed: Vec<&str> = batch.iter().map(|a| a.item_code.as_str()).collect();
     let before: Vec<Answer> = answer::Entity::find()
         .filter(answer::Column::AssignmentId.eq(assignment.id))
@@ -242,7 +241,7 @@ pub async fn save_answers(
     )
     .await?;
     txn.commit().await?;
-    reload(db, assignment.id).await
+    Ok(claimed)
 }
 
 async fn reload(db: &DatabaseConnection, id: i64) -> ApiResult<assignment::Model> {
@@ -256,6 +255,7 @@ async fn reload(db: &DatabaseConnection, id: i64) -> ApiResult<assignment::Model
 /// freezes a snapshot of the answers.
 pub async fn submit(
     db: &DatabaseConnection,
+    round_items: &RoundItems,
     guard: &Guard<'_>,
     assignment: assignment::Model,
     org: &org::Model,
@@ -272,7 +272,7 @@ pub async fn submit(
             current_version: assignment.version.into(),
         });
     }
-    let items = store::items(db, assignment.version_id).await?;
+    let items = round_items.of(db, assignment.version_id).await?;
     let current = answers::load(db, assignment.id).await?;
     let files = answers::evidence_counts(db, assignment.id).await?;
     let found = check_submission(&items, &current, &files);
@@ -336,6 +336,7 @@ pub struct Review {
 /// the parent region's; after the deadline only the province reopens.
 pub async fn review(
     db: &DatabaseConnection,
+    round_items: &RoundItems,
     guard: &Guard<'_>,
     assignment: assignment::Model,
     org: &org::Model,
@@ -377,14 +378,11 @@ pub async fn review(
         (true, ReviewDecision::Approve) => (AssignmentStatus::Submitted, true),
         _ => (next, false),
     };
-    let codes: HashSet<String> = store::items(db, assignment.version_id)
-        .await?
-        .into_iter()
-        .map(|i| i.code)
-        .collect();
+    let items = round_items.of(db, assignment.version_id).await?;
+    let codes: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
     let mut bad = Vec::new();
     for (code, text) in &review.item_comments {
-        if !codes.contains(code) {
+        if !codes.contains(code.as_str()) {
             bad.push(FieldError::new(
                 "itemComments",
                 format!("目录中没有事项 {code}"),

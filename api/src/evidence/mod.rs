@@ -118,6 +118,7 @@ pub struct Upload {
 /// Stores an evidence file for one item of a checklist the caller fills in.
 pub async fn upload(
     db: &DatabaseConnection,
+    round_items: &touming_store::catalogue::RoundItems,
     store: &EvidenceStore,
     guard: &Guard<'_>,
     assignment: &assignment::Model,
@@ -133,7 +134,7 @@ pub async fn upload(
             "已提交的填报表不能再上传佐证",
         ));
     }
-    let items = crate::catalogue::store::items(db, assignment.version_id).await?;
+    let items = round_items.of(db, assignment.version_id).await?;
     if !items.iter().any(|i| i.code == item_code) {
         return Err(ApiError::field(
             "itemCode",

@@ -617,8 +617,16 @@ impl AssignmentMutation {
             .assignment(db, parse_id(&assignment_id, "填报表")?)
             .await?;
         let batch = answers.into_iter().map(domain::Answer::from).collect();
-        let saved =
-            service::save_answers(db, &guard, assignment, &org, expected_version, batch).await?;
+        let saved = service::save_answers(
+            db,
+            &ctx.state().round_items,
+            &guard,
+            assignment,
+            &org,
+            expected_version,
+            batch,
+        )
+        .await?;
         nudge(
             ctx.state(),
             Job::ScoreAssignment {
@@ -639,7 +647,15 @@ impl AssignmentMutation {
         let guard = ctx.guard()?;
         let db = &ctx.state().db;
         let (assignment, org) = guard.assignment(db, parse_id(&id, "填报表")?).await?;
-        let submitted = service::submit(db, &guard, assignment, &org, expected_version).await?;
+        let submitted = service::submit(
+            db,
+            &ctx.state().round_items,
+            &guard,
+            assignment,
+            &org,
+            expected_version,
+        )
+        .await?;
         nudge(
             ctx.state(),
             Job::ScoreAssignment {
@@ -678,6 +694,7 @@ impl AssignmentMutation {
             .map_err(ApiError::internal)?;
         let stored = crate::evidence::upload(
             &state.db,
+            &state.round_items,
             &state.evidence,
             &guard,
             &assignment,
@@ -720,7 +737,15 @@ impl AssignmentMutation {
                 .collect(),
             reject_not_applicable: reject_not_applicable.unwrap_or_default(),
         };
-        let reviewed = service::review(db, &guard, assignment, &org, review).await?;
+        let reviewed = service::review(
+            db,
+            &ctx.state().round_items,
+            &guard,
+            assignment,
+            &org,
+            review,
+        )
+        .await?;
         nudge(
             ctx.state(),
             Job::ScoreAssignment {

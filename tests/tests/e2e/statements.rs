@@ -143,3 +143,41 @@ async fn a_review_queue_of_thirty_one_costs_what_a_queue_of_one_does() {
     assert_eq!(many, one, "31 rows cost what 1 did");
     app.stop().await;
 }
+
+/// An autosave reads the catalogue once per process, not once per save: the items of
+/// a published version never change.
+#[tokio::test]
+async fn an_autosave_does_not_read_the_catalogue_again() {
+    use super::assignments::{SAVE, full_answers, mine};
+    let app = spawn_app().await;
+    let world = World::build(&app).await;
+    open_round(&app, &world, None).await;
+    let filler = world.login(&app, &world.heping, Role::Filler).await;
+    let assignment = mine(&app, &filler).await;
+    let id = assignment["id"].as_str().unwrap().to_owned();
+    let answers = full_answers(&assignment, 3);
+    // Already being filled in, so no save below changes the status (which would add a
+    // statement of its own).
+    app.sql(&format!(
+        "UPDATE assignment SET status = 'DRAFT' WHERE id = {id}"
+    ))
+    .await;
+    let mut counts = Vec::new();
+    for version in 0..3 {
+        let (n, _) = answered(
+            &app,
+            &filler,
+            SAVE,
+            json!({ "id": id, "v": assignment["version"].as_i64().unwrap() + version, "a": answers }),
+        )
+        .await;
+        counts.push(n);
+    }
+    assert_eq!(counts[1], counts[2], "{counts:?}");
+    assert!(
+        counts[1] < counts[0],
+        "the first save reads the items, later ones do not: {counts:?}"
+    );
+    assert!(counts[1] <= 12, "statements per save: {counts:?}");
+    app.stop().await;
+}

@@ -14,7 +14,7 @@ mod full;
 mod regions;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -26,6 +26,7 @@ use touming_domain::catalogue::Item;
 use crate::clock::today_in_china;
 use crate::events::RollupChanged;
 use touming_domain::assessment::RoundStatus;
+use touming_store::catalogue::RoundItems;
 use touming_store::entity::{assignment, round};
 use touming_store::round::{is_closed, policy};
 use touming_store::{StoreError, stored};
@@ -78,37 +79,23 @@ impl RoundContext {
     }
 }
 
-/// Scores checklists and rolls them up. Holds the items of catalogue versions it has
-/// read: rounds only use published versions, which never change.
+/// Scores checklists and rolls them up, with the items of the catalogue versions it
+/// has read (rounds only use published versions, which never change).
 pub struct Scorer {
     db: DatabaseConnection,
-    items: Mutex<HashMap<i64, Arc<Vec<Item>>>>,
+    items: RoundItems,
 }
 
 impl Scorer {
     pub fn new(db: DatabaseConnection) -> Self {
         Self {
             db,
-            items: Mutex::new(HashMap::new()),
+            items: RoundItems::default(),
         }
     }
 
     async fn items(&self, version_id: i64) -> Result<Arc<Vec<Item>>, StoreError> {
-        let cached = self
-            .items
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&version_id)
-            .cloned();
-        if let Some(items) = cached {
-            return Ok(items);
-        }
-        let items = Arc::new(touming_store::catalogue::version_items(&self.db, version_id).await?);
-        self.items
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(version_id, items.clone());
-        Ok(items)
+        self.items.of(&self.db, version_id).await
     }
 
     /// Scores these checklists and rolls the changes up their ancestors, each ancestor
