@@ -56,14 +56,29 @@ pub(super) async fn rescore(
             }
         }
         let ctx = ctx.clone();
+        // Scoring is pure CPU: the chunk is split over the cores, each slice on a thread
+        // of its own, and the results joined in order.
         let scored = tokio::task::spawn_blocking(move || {
-            chunk
-                .iter()
-                .map(|a| {
-                    let answers = answers.get(&a.id).map(Vec::as_slice).unwrap_or(&[]);
-                    assignments::score(&ctx, &items[&a.version_id], a, answers)
-                })
-                .collect::<Vec<_>>()
+            let score = |part: &[assignment::Model]| {
+                part.iter()
+                    .map(|a| {
+                        let answers = answers.get(&a.id).map(Vec::as_slice).unwrap_or(&[]);
+                        assignments::score(&ctx, &items[&a.version_id], a, answers)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let per = chunk.len().div_ceil(cores).max(1);
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = chunk
+                    .chunks(per)
+                    .map(|part| scope.spawn(move || score(part)))
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect::<Vec<_>>()
+            })
         })
         .await?;
         if let Some(previous) = writing.take() {
