@@ -117,15 +117,14 @@ pub struct Upload {
 
 /// Stores an evidence file for one item of a checklist the caller fills in.
 pub async fn upload(
-    db: &DatabaseConnection,
-    round_items: &touming_store::catalogue::RoundItems,
-    store: &EvidenceStore,
+    state: &crate::state::AppState,
     guard: &Guard<'_>,
     assignment: &assignment::Model,
     org: &org::Model,
     item_code: &str,
     upload: Upload,
 ) -> ApiResult<evidence_file::Model> {
+    let (db, round_items, store) = (&state.db, &state.round_items, &state.evidence);
     guard.require_filler_of(org)?;
     let editable = assignment.status.save().is_ok();
     if !editable {

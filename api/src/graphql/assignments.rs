@@ -693,9 +693,7 @@ impl AssignmentMutation {
             .read_to_end(&mut bytes)
             .map_err(ApiError::internal)?;
         let stored = crate::evidence::upload(
-            &state.db,
-            &state.round_items,
-            &state.evidence,
+            state,
             &guard,
             &assignment,
             &org,

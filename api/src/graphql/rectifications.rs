@@ -163,7 +163,7 @@ pub struct RectificationQuery;
 #[Object]
 impl RectificationQuery {
     /// Entries the caller can see, oldest first: of one round, in one org's subtree,
-    /// in one status, or only overdue ones.
+    /// in one status, only overdue ones, or of the items a search names.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "list_complexity(first, child_complexity)")]
     async fn rectifications(
