@@ -402,13 +402,3 @@ pub async fn update(
     txn.commit().await?;
     Ok(after)
 }
-
-/// Entries of the items a person means by `term`: the code it starts, or words of the
-/// title — the list's and the download's `search`.
-pub fn item_matches(term: &str) -> sea_orm::Condition {
-    use crate::graphql::search::{contains, starts_with};
-    use touming_store::entity::rectification::Column;
-    sea_orm::Condition::any()
-        .add(starts_with(Column::ItemCode, term))
-        .add(contains(Column::ItemTitle, term))
-}

@@ -110,21 +110,24 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
         .find(|(mime, _)| *mime == kind.mime_type())
 }
 
+/// A file sent for one item of a checklist.
 pub struct Upload {
+    pub item_code: String,
     pub file_name: String,
     pub bytes: Vec<u8>,
 }
 
 /// Stores an evidence file for one item of a checklist the caller fills in.
 pub async fn upload(
-    state: &crate::state::AppState,
+    db: &DatabaseConnection,
+    round_items: &touming_store::catalogue::RoundItems,
+    store: &EvidenceStore,
     guard: &Guard<'_>,
     assignment: &assignment::Model,
     org: &org::Model,
-    item_code: &str,
     upload: Upload,
 ) -> ApiResult<evidence_file::Model> {
-    let (db, round_items, store) = (&state.db, &state.round_items, &state.evidence);
+    let item_code = upload.item_code.as_str();
     guard.require_filler_of(org)?;
     let editable = assignment.status.save().is_ok();
     if !editable {

@@ -693,12 +693,17 @@ impl AssignmentMutation {
             .read_to_end(&mut bytes)
             .map_err(ApiError::internal)?;
         let stored = crate::evidence::upload(
-            state,
+            &state.db,
+            &state.round_items,
+            &state.evidence,
             &guard,
             &assignment,
             &org,
-            item_code.trim(),
-            crate::evidence::Upload { file_name, bytes },
+            crate::evidence::Upload {
+                item_code: item_code.trim().to_owned(),
+                file_name,
+                bytes,
+            },
         )
         .await?;
         nudge(

@@ -181,7 +181,7 @@ impl RectificationQuery {
         let db = &ctx.state().db;
         let mut select = guard.rectifications();
         if let Some(term) = super::search::term(search)? {
-            select = select.filter(crate::rectification::item_matches(&term));
+            select = select.filter(item_matches(&term));
         }
         if let Some(id) = round_id {
             let round = guard.round(db, parse_id(&id, "考核轮次")?).await?;
@@ -296,4 +296,14 @@ impl RectificationMutation {
         .await?;
         Ok(Rectification(entry, None))
     }
+}
+
+/// Entries of the items a person means by `term`: the code it starts, or words of the
+/// title — the list's and the download's `search`.
+pub fn item_matches(term: &str) -> sea_orm::Condition {
+    use super::search::{contains, starts_with};
+    use touming_store::entity::rectification::Column;
+    sea_orm::Condition::any()
+        .add(starts_with(Column::ItemCode, term))
+        .add(contains(Column::ItemTitle, term))
 }

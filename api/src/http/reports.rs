@@ -267,7 +267,7 @@ pub async fn rectifications(
                 .filter(rectification::Column::OwnerPath.lt(hi));
         }
         if let Some(term) = crate::graphql::search::term(filter.search)? {
-            select = select.filter(crate::rectification::item_matches(&term));
+            select = select.filter(crate::graphql::rectifications::item_matches(&term));
         }
         use sea_orm::{PaginatorTrait, QuerySelect};
         if select.clone().count(&db).await? > MAX_RECTIFICATIONS {
