@@ -176,10 +176,14 @@ where
     let schema = crate::graphql::build(&state.config.graphql, state.metrics.clone());
     let (shutdown, signal) = watch::channel(false);
     let mut tasks = Vec::new();
+    // The embedded worker starts once the preparation (the demo's seeding) is done: its
+    // reconciler committing scores between a seeding transaction's read and its write
+    // would fail that transaction on SQLite (SQLITE_BUSY_SNAPSHOT) — seen once in CI as
+    // an internal error at demo start. Jobs queued meanwhile wait in the queue.
+    let prepared = before_serving(state.clone()).await?;
     if state.redis.is_none() && state.config.worker.embedded {
         tasks.push(tokio::spawn(worker(&state).run(signal.clone())));
     }
-    let prepared = before_serving(state.clone()).await?;
     let app = router(App {
         state: state.clone(),
         schema,
